@@ -1,0 +1,1 @@
+"""Accounts: the portal's users, their roles and languages, access helpers and dashboards."""

@@ -1,0 +1,66 @@
+"""allauth adapter: students sign up themselves, mail goes through the notification outbox,
+and a signed-in user lands on their dashboard in their own language."""
+
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from college_portal.notifications.services import notify_rendered
+
+from .models import Role
+
+
+class PortalAccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # Only students sign up; representatives and staff come in by invitation (partners app).
+        return True
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.role = Role.STUDENT
+        user.language = translation.get_language() or settings.LANGUAGE_CODE
+        if commit:
+            user.save()
+        return user
+
+    def send_mail(self, template_prefix, email, context):
+        """Render allauth's mail in the recipient's language and send it through the outbox."""
+        user = context.get("user")
+        language = getattr(user, "language", None) or translation.get_language()
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"),
+            "",
+        )
+        notify_rendered(
+            event_key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
+            kind="account_email",
+            email=email,
+            recipient=user if getattr(user, "pk", None) else None,
+            language=language,
+            subject=message.subject,
+            text=message.body,
+            html=html,
+        )
+
+    def get_login_redirect_url(self, request):
+        user = request.user
+        language = getattr(user, "language", None) or translation.get_language()
+        with translation.override(language):
+            return reverse("dashboard")
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        # Remember the user's language for pages without a language prefix.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=365 * 24 * 3600,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+        return response

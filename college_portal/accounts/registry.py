@@ -1,0 +1,60 @@
+"""Hooks through which higher apps add to the shared shell without being imported by it.
+
+- navigation: links per role in the site header;
+- sections: panels on a shared page ("home", "dashboard"), each a function of the request;
+- demo steps: what `load_demo` creates, in order.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple = ()  # empty: everyone, signed in or not
+    staff_only: bool = False
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    nav: list = field(default_factory=list)
+    sections: dict = field(default_factory=lambda: defaultdict(list))
+    demo_steps: list = field(default_factory=list)
+
+
+registry = Registry()
+
+
+def _add(entries, order, func):
+    if all(f is not func for _o, f in entries):
+        entries.append((order, func))
+        entries.sort(key=lambda pair: pair[0])
+
+
+def register_nav(item):
+    if item not in registry.nav:
+        registry.nav.append(item)
+        registry.nav.sort(key=lambda i: i.order)
+
+
+def register_section(page, func, order=100):
+    """`func(request)` returns (template_name, context) or None when it has nothing to show."""
+    _add(registry.sections[page], order, func)
+
+
+def render_sections(page, request):
+    """The sections of `page` that have something to show, as (template, context) pairs."""
+    shown = []
+    for _order, func in registry.sections[page]:
+        section = func(request)
+        if section is not None:
+            shown.append(section)
+    return shown
+
+
+def register_demo_step(func, order=100):
+    """`func(stdout)` creates or updates demo data idempotently."""
+    _add(registry.demo_steps, order, func)

@@ -1,0 +1,1 @@
+"""Notifications: a transactional outbox of e-mails, sent by Celery, each exactly once."""

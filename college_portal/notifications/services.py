@@ -1,0 +1,147 @@
+"""Writing notifications into the outbox and delivering them exactly once."""
+
+import logging
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .kinds import attachments_for
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+# A row the after-commit enqueue did not pick up within this time is relayed by beat.
+RELAY_GRACE = timedelta(seconds=60)
+
+
+def notify(*, kind, event_key, email, recipient=None, language=None, context=None):
+    """Record a notification in the current transaction; send it after commit.
+
+    The event key makes this idempotent: calling it twice for one event makes one row.
+    """
+    language = language or getattr(recipient, "language", None) or settings.LANGUAGE_CODE
+    notification, created = Notification.objects.get_or_create(
+        event_key=event_key[:200],
+        defaults={
+            "kind": kind,
+            "email": email,
+            "recipient": recipient,
+            "language": language,
+            "context": context or {},
+            "next_attempt_at": timezone.now() + RELAY_GRACE,
+        },
+    )
+    if created:
+        pk = notification.pk
+        transaction.on_commit(lambda: enqueue(pk), robust=True)
+    return notification
+
+
+def notify_rendered(*, subject, text, html="", **kwargs):
+    """Send a mail rendered elsewhere (allauth's) through the same outbox."""
+    context = {"subject": subject, "text": text, "html": html}
+    return notify(context=context, **kwargs)
+
+
+def enqueue(notification_id):
+    """Hand a notification to Celery. If the broker is down, the relay sends it later."""
+    from .tasks import send_notification
+
+    try:
+        send_notification.apply_async(args=[notification_id])
+    except Exception:  # broker unreachable: the row stays pending and beat relays it
+        logger.warning("Could not enqueue notification %s; relay will send it", notification_id)
+
+
+def backoff(attempts):
+    """Seconds before the next try: exponential with full jitter, capped at an hour."""
+    ceiling = min(3600, 30 * 2 ** max(0, attempts - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def render_message(notification):
+    context = dict(notification.context)
+    if notification.kind == "account_email":
+        subject, text, html = context["subject"], context["text"], context.get("html", "")
+    else:
+        context.setdefault("base_url", settings.PORTAL_BASE_URL)
+        with translation.override(notification.language):
+            base = f"notifications/{notification.kind}"
+            subject = render_to_string(f"{base}/subject.txt", context).strip()
+            text = render_to_string(f"{base}/body.txt", context)
+            html = render_to_string(f"{base}/body.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        to=[notification.email],
+        headers={"Auto-Submitted": "auto-generated", "X-Portal-Event": notification.event_key},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments_for(notification):
+        message.attach(filename, content, mimetype)
+    return message
+
+
+class Outcome:
+    SENT = "sent"
+    ALREADY_DONE = "already_done"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def deliver(notification_id):
+    """Send one notification unless it is already sent; returns (outcome, retry_in_seconds).
+
+    The row lock makes a second worker holding the same id wait, then find it sent.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().filter(pk=notification_id).first()
+        )
+        if notification is None or notification.status != Notification.Status.PENDING:
+            return Outcome.ALREADY_DONE, None
+        notification.attempts += 1
+        try:
+            render_message(notification).send()
+        except Exception as exc:
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                notification.status = Notification.Status.FAILED
+                notification.save(update_fields=["attempts", "last_error", "status"])
+                logger.error("Notification %s failed for good: %s", notification_id, exc)
+                return Outcome.FAILED, None
+            delay = backoff(notification.attempts)
+            notification.next_attempt_at = timezone.now() + timedelta(seconds=delay) + RELAY_GRACE
+            notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            return Outcome.RETRY, delay
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return Outcome.SENT, None
+
+
+def due_notification_ids(now=None, limit=500):
+    now = now or timezone.now()
+    return list(
+        Notification.objects.filter(
+            status=Notification.Status.PENDING, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:limit]
+    )
+
+
+def retry_failed(queryset):
+    """Give failed notifications another round of attempts (admin action)."""
+    ids = list(queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(
+        status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: enqueue(pk), robust=True)
+    return len(ids)

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real settings, with a fast hasher and Redis databases of its own."""
+
+import os
+
+from .settings import *  # noqa: F403
+from .settings import REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TESTING = True
+
+# Unit tests run tasks in-process; tests marked `worker` switch a real Celery worker on.
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/portal-test-media")
+
+if REDIS_URL:
+    # RedisCache.clear() flushes a whole database: tests keep to databases of their own.
+    base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL.rstrip("/")
+    CACHES["default"]["LOCATION"] = f"{base}/14"  # noqa: F405
+    CELERY_BROKER_URL = f"{base}/13"

@@ -1,0 +1,39 @@
+"""Root URLs: language-prefixed pages, with the health check and language switch outside."""
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+# The admin's own login would bypass allauth's rate limits and second factor.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Teknikcollege Stockholm – administration")
+admin.site.site_title = _("Teknikcollege Stockholm")
+admin.site.index_title = _("Partnership administration")
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path(_("about/"), views.about, name="about"),
+    path(_("dashboard/"), views.dashboard, name="dashboard"),
+    path(_("profile/"), views.profile, name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("partners.urls")),
+    path("", include("programs.urls")),
+    path("", include("placements.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

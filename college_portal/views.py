@@ -1,0 +1,77 @@
+"""The shell's pages: home, about, dashboard, profile, language switch and health check."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from college_portal.accounts.forms import ProfileForm
+from college_portal.accounts.registry import render_sections
+
+
+def home(request):
+    return render(request, "home.html", {"sections": render_sections("home", request)})
+
+
+def about(request):
+    return render(request, "about.html")
+
+
+@login_required
+def dashboard(request):
+    return render(request, "dashboard.html", {"sections": render_sections("dashboard", request)})
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Your profile has been saved."))
+        # The page follows the language the user just chose.
+        with translation.override(user.language):
+            return redirect(reverse("dashboard"))
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, which also remembers a signed-in user's choice."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    codes = {code for code, _name in settings.LANGUAGES}
+    if request.user.is_authenticated and language in codes and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
+
+
+@never_cache
+def healthz(request):
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # the point is to report it, whatever it is
+        checks["database"] = f"error: {type(exc).__name__}"
+    if settings.REDIS_URL:
+        try:
+            cache.set("healthz", "ok", 5)
+            checks["redis"] = "ok" if cache.get("healthz") == "ok" else "error: no answer"
+        except Exception as exc:
+            checks["redis"] = f"error: {type(exc).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

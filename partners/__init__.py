@@ -1,0 +1,1 @@
+"""Partners: organisations in the partnership, their roles, agreements, people and invitations."""

@@ -1,0 +1,132 @@
+"""State changes of the partners app: invitations sent and accepted."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from college_portal.accounts.models import User
+from college_portal.notifications.services import notify
+
+from .models import Invitation, Membership, MembershipRole, hash_token
+
+INVITATION_VALIDITY = timedelta(days=14)
+
+
+def can_invite(user, organisation):
+    """Project leads invite to any organisation; an organisation admin to their own only."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=MembershipRole.ADMIN
+    ).exists()
+
+
+@transaction.atomic
+def invite(*, organisation, email, invited_by, role=MembershipRole.REPRESENTATIVE, language=None):
+    """Create an invitation and e-mail its link; returns the invitation."""
+    if not can_invite(invited_by, organisation):
+        raise PermissionDenied
+    email = email.strip().lower()
+    if Membership.objects.filter(user__email__iexact=email, organisation=organisation).exists():
+        raise ValidationError(
+            _("%(email)s is already a member of %(organisation)s.")
+            % {"email": email, "organisation": organisation}
+        )
+    token = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        email=email,
+        organisation=organisation,
+        role=role,
+        language=language or invited_by.language,
+        invited_by=invited_by,
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    with translation.override(invitation.language):
+        path = reverse("partners:invitation", kwargs={"token": token})
+    notify(
+        kind="invitation",
+        event_key=f"invitation:{invitation.pk}",
+        email=email,
+        language=invitation.language,
+        context={
+            "organisation": organisation.name,
+            "inviter": str(invited_by),
+            "path": path,
+            "expires_at": invitation.expires_at.isoformat(),
+        },
+    )
+    return invitation
+
+
+def find_invitation(token):
+    """The invitation of `token`, or None for a tampered or unknown link."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+class InvitationError(Exception):
+    """Why an invitation cannot be used; the message is for the person holding the link."""
+
+
+def check_usable(invitation, user=None):
+    if invitation.is_accepted:
+        raise InvitationError(_("This invitation has already been used."))
+    if invitation.is_expired:
+        raise InvitationError(_("This invitation has expired. Ask the person who invited you for a new one."))
+    if not invitation.organisation.active:
+        raise InvitationError(_("This organisation is no longer active in the partnership."))
+    if user is not None and user.is_authenticated and user.email.lower() != invitation.email:
+        raise InvitationError(
+            _("This invitation was sent to another e-mail address. Sign out and open the link again.")
+        )
+
+
+@transaction.atomic
+def accept_invitation(*, invitation_id, user=None, full_name="", password=None, language=None):
+    """Accept an invitation: as the signed-in `user`, or by creating the account.
+
+    Locks the invitation so two clicks on one link make one membership.
+    """
+    invitation = (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation_id)
+    )
+    check_usable(invitation, user)
+    organisation = invitation.organisation
+    if user is None or not user.is_authenticated:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationError(
+                _("An account with this e-mail address exists. Sign in first, then open the link again.")
+            )
+        user = User.objects.create_user(
+            email=invitation.email,
+            password=password,
+            full_name=full_name,
+            language=language or invitation.language,
+            role=organisation.member_user_role,
+        )
+    elif user.is_student:
+        raise InvitationError(_("A student account cannot join an organisation."))
+    # The link reached this address: it is verified.
+    EmailAddress.objects.update_or_create(
+        user=user, email=invitation.email, defaults={"verified": True, "primary": True}
+    )
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

@@ -1,0 +1,1 @@
+"""Placements: internships and study visits offered by companies, applications and bookings."""
