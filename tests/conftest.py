@@ -1,0 +1,121 @@
+"""Shared fixtures: the cast (two students, two companies with representatives, a school with a
+teacher, a project lead), a clean cache, and detection of Redis and Chromium."""
+
+import os
+import shutil
+import socket
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from college_portal.accounts.models import Role
+from partners.models import MembershipRole, OrganisationKind
+
+from .factories import MembershipFactory, OrganisationFactory, PartnerRoleFactory, UserFactory
+
+# Playwright runs an event loop in the test thread; Django's database setup must still be allowed.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# In CI every service must be there: a missing one fails instead of skipping.
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+
+
+def redis_available():
+    if not settings.REDIS_URL:
+        return False
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def chromium_available():
+    return shutil.which("chromium") is not None or os.path.exists("/usr/bin/chromium")
+
+
+def require(available, reason):
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (PORTAL_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    # allauth's rate-limit counters live in the cache and would leak between tests.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(email="elsa@example.org", full_name="Elsa Lindqvist", role=Role.STUDENT)
+
+
+@pytest.fixture
+def student2(db):
+    return UserFactory(email="omar@example.org", full_name="Omar Haddad", role=Role.STUDENT)
+
+
+@pytest.fixture
+def company(db):
+    organisation = OrganisationFactory(name="LK Precision AB", municipality="Södertälje")
+    for role in ("requirement_setter", "internship_host", "study_visit_host"):
+        PartnerRoleFactory(organisation=organisation, role=role)
+    return organisation
+
+
+@pytest.fixture
+def company2(db):
+    organisation = OrganisationFactory(name="Huddinge Fräs AB", municipality="Huddinge")
+    PartnerRoleFactory(organisation=organisation, role="internship_host")
+    return organisation
+
+
+@pytest.fixture
+def school(db):
+    return OrganisationFactory(name="Täljegymnasiet", kind=OrganisationKind.SCHOOL)
+
+
+@pytest.fixture
+def rep(company):
+    return MembershipFactory(
+        organisation=company,
+        role=MembershipRole.ADMIN,
+        user__email="karin@example.org",
+        user__full_name="Karin Berg",
+    ).user
+
+
+@pytest.fixture
+def colleague(company):
+    return MembershipFactory(organisation=company, user__email="per@example.org").user
+
+
+@pytest.fixture
+def rep2(company2):
+    return MembershipFactory(
+        organisation=company2, role=MembershipRole.ADMIN, user__email="jonas@example.org"
+    ).user
+
+
+@pytest.fixture
+def teacher(school):
+    return MembershipFactory(
+        organisation=school, user__email="maria@example.org", user__role=Role.SCHOOL_STAFF
+    ).user
+
+
+@pytest.fixture
+def lead(db):
+    return UserFactory(
+        email="anna@example.org",
+        full_name="Anna Holm",
+        role=Role.PROJECT_LEAD,
+        is_staff=True,
+        is_superuser=True,
+    )
