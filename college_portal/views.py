@@ -14,8 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from college_portal.accounts.access import role_required
 from college_portal.accounts.forms import ProfileForm
 from college_portal.accounts.registry import render_sections
+from college_portal.csvexport import csv_response
+from college_portal.reports import build_report, report_rows_for_csv
 
 
 def home(request):
@@ -75,3 +78,13 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+@role_required(staff=True)
+def report(request):
+    """The partnership report for project leads, as a page or as one CSV file."""
+    sections = build_report()
+    if request.GET.get("format") == "csv":
+        rows = list(report_rows_for_csv(sections))
+        return csv_response("partnership-report.csv", rows[0] if rows else [], rows[1:])
+    return render(request, "report.html", {"sections": sections})

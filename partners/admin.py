@@ -1,6 +1,31 @@
-from django.contrib import admin
+"""Django admin for project leads: organisations, agreements, steering groups, invitations."""
 
-from .models import Invitation, Membership, Organisation, PartnerRole
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from college_portal.csvexport import csv_response
+
+from .forms import InviteContactsForm
+from .models import (
+    Agreement,
+    AgreementStatus,
+    Invitation,
+    Meeting,
+    Membership,
+    Organisation,
+    PartnerRole,
+    PartnerRoleKind,
+    SteeringGroup,
+    SteeringGroupMember,
+)
+from .services import invite_many
 
 
 class PartnerRoleInline(admin.TabularInline):
@@ -8,26 +33,299 @@ class PartnerRoleInline(admin.TabularInline):
     extra = 0
 
 
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    extra = 0
+    fields = ["title", "valid_from", "valid_to", "responsible", "document"]
+    show_change_link = True
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("partnership role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return PartnerRoleKind.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(roles__role=self.value())
+        return queryset
+
+
+class AgreementStatusFilter(admin.SimpleListFilter):
+    title = _("agreement status")
+    parameter_name = "agreement"
+
+    def lookups(self, request, model_admin):
+        return [*AgreementStatus.choices, ("none", _("No agreement"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == "none":
+            return queryset.filter(agreements__isnull=True)
+        by_status = Agreement.objects.with_status_on(timezone.localdate())
+        if value not in by_status:
+            return queryset
+        return queryset.filter(pk__in=by_status[value].values("organisation"))
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation_number", "kind", "municipality", "active"]
-    list_filter = ["kind", "municipality", "active"]
+    list_display = [
+        "name",
+        "organisation_number",
+        "kind",
+        "role_list",
+        "municipality",
+        "agreement_until",
+        "member_count",
+        "active",
+    ]
+    list_filter = ["kind", RoleFilter, "municipality", "active", AgreementStatusFilter]
     search_fields = ["name", "organisation_number", "municipality"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [PartnerRoleInline, MembershipInline]
+    inlines = [PartnerRoleInline, AgreementInline, MembershipInline]
     readonly_fields = ["created_at", "updated_at"]
+    actions = ["invite_contacts", "mark_inactive", "export_csv"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        latest_end = (
+            Agreement.objects.filter(organisation=OuterRef("pk"))
+            .order_by("-valid_to")
+            .values("valid_to")[:1]
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                agreement_valid_to=Subquery(latest_end),
+                members_total=Count("memberships", distinct=True),
+            )
+            .prefetch_related("roles")
+        )
+
+    @admin.display(description=_("roles"))
+    def role_list(self, obj):
+        return ", ".join(role.get_role_display() for role in obj.roles.all())
+
+    @admin.display(description=_("agreement valid until"), ordering="agreement_valid_to")
+    def agreement_until(self, obj):
+        return obj.agreement_valid_to
+
+    @admin.display(description=_("members"), ordering="members_total")
+    def member_count(self, obj):
+        return obj.members_total
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/invite/",
+                self.admin_site.admin_view(self.invite_view),
+                name="partners_organisation_invite",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invite_view(self, request, pk):
+        organisation = get_object_or_404(Organisation, pk=pk)
+        if not self.has_change_permission(request, organisation):
+            raise PermissionDenied
+        form = InviteContactsForm(request.POST or None, initial={"language": "sv"})
+        if request.method == "POST" and form.is_valid():
+            invitations, skipped = invite_many(
+                organisation=organisation,
+                emails=form.cleaned_data["addresses"],
+                invited_by=request.user,
+                role=form.cleaned_data["role"],
+                language=form.cleaned_data["language"],
+            )
+            if invitations:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d invitation sent.",
+                        "%(count)d invitations sent.",
+                        len(invitations),
+                    )
+                    % {"count": len(invitations)},
+                    messages.SUCCESS,
+                )
+            for email, reason in skipped:
+                self.message_user(request, f"{email}: {reason}", messages.WARNING)
+            return redirect("admin:partners_organisation_change", organisation.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": organisation,
+            "form": form,
+            "title": _("Invite contacts to %(organisation)s") % {"organisation": organisation},
+        }
+        return render(request, "admin/partners/organisation/invite.html", context)
+
+    @admin.action(description=_("Invite contacts to the selected organisation"))
+    def invite_contacts(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one organisation to invite contacts to."), messages.ERROR
+            )
+            return None
+        return redirect(reverse("admin:partners_organisation_invite", args=[queryset.get().pk]))
+
+    @admin.action(description=_("Mark selected organisations inactive"))
+    def mark_inactive(self, request, queryset):
+        count = queryset.update(active=False)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d organisation marked inactive.",
+                "%(count)d organisations marked inactive.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Export selected organisations to CSV"))
+    def export_csv(self, request, queryset):
+        header = [
+            _("Name"),
+            _("Organisation number"),
+            _("Kind"),
+            _("Municipality"),
+            _("Roles"),
+            _("Agreement valid until"),
+            _("Members"),
+            _("Active"),
+        ]
+        rows = (
+            [
+                o.name,
+                o.organisation_number,
+                o.get_kind_display(),
+                o.municipality,
+                self.role_list(o),
+                o.agreement_valid_to or "",
+                o.members_total,
+                _("yes") if o.active else _("no"),
+            ]
+            for o in queryset.order_by("name")
+        )
+        return csv_response("organisations.csv", header, rows)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "organisation",
+        "valid_from",
+        "valid_to",
+        "status_badge",
+        "responsible",
+    ]
+    list_select_related = ["organisation", "responsible"]
+    list_filter = ["responsible", "organisation__kind"]
+    search_fields = ["title", "organisation__name", "scope"]
+    date_hierarchy = "valid_to"
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description=_("status"))
+    def status_badge(self, obj):
+        css = {
+            AgreementStatus.VALID: "ok",
+            AgreementStatus.EXPIRING: "warn",
+            AgreementStatus.EXPIRED: "error",
+        }.get(obj.status, "warn")
+        return format_html('<span class="badge badge-{}">{}</span>', css, obj.status.label)
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+
+class SteeringGroupMemberInline(admin.TabularInline):
+    model = SteeringGroupMember
+    extra = 0
+    autocomplete_fields = ["organisation", "user"]
+
+
+class MeetingInline(admin.TabularInline):
+    model = Meeting
+    extra = 0
+
+
+@admin.register(SteeringGroup)
+class SteeringGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "municipality", "member_total", "majority", "chair", "rule"]
+    list_filter = ["level", "municipality"]
+    search_fields = ["name"]
+    inlines = [SteeringGroupMemberInline, MeetingInline]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members__organisation")
+
+    @admin.display(description=_("members"))
+    def member_total(self, obj):
+        return obj.composition()["members"]
+
+    @admin.display(description=_("companies in majority"), boolean=True)
+    def majority(self, obj):
+        return obj.composition()["company_majority"]
+
+    @admin.display(description=_("company chair"), boolean=True)
+    def chair(self, obj):
+        return obj.composition()["company_chair"]
+
+    @admin.display(description=_("meets the rule"))
+    def rule(self, obj):
+        if obj.composition()["meets_rule"]:
+            return format_html('<span class="badge badge-ok">{}</span>', _("Yes"))
+        return format_html(
+            '<strong class="badge badge-error">{}</strong>', _("No – check the group")
+        )
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "language",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    ]
     list_select_related = ["organisation"]
-    list_filter = ["role"]
+    list_filter = ["role", "language"]
     search_fields = ["email", "organisation__name"]
-    readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by", "invited_by"]
+    readonly_fields = [
+        "email",
+        "organisation",
+        "role",
+        "language",
+        "token_hash",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "invited_by",
+    ]
+
+    def has_add_permission(self, request):
+        # Invitations are sent from an organisation (Invite contacts), which mails the link.
+        return False

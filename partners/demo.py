@@ -4,11 +4,24 @@ Region Stockholm's and the two municipalities' numbers are their public ones; th
 made-up numbers with a valid check digit.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.text import slugify
 
 from college_portal.accounts.models import User
 
-from .models import Membership, MembershipRole, Organisation, OrganisationKind, PartnerRole
+from .models import (
+    Agreement,
+    Meeting,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    PartnerRole,
+    SteeringGroup,
+    SteeringGroupMember,
+)
 from .models import PartnerRoleKind as R
 
 K = OrganisationKind
@@ -73,3 +86,74 @@ def load(stdout):
                 organisation=Organisation.objects.get(organisation_number=number),
                 defaults={"role": role},
             )
+
+
+def _org(number):
+    return Organisation.objects.get(organisation_number=number)
+
+
+def load_agreements(stdout):
+    today = timezone.localdate()
+    lead = User.objects.filter(email="lead@example.org").first()
+    agreements = [
+        ("232100-0016", "Avsiktsförklaring Teknikcollege Stockholm", 400, 700),
+        ("212000-0142", "Samverkansavtal Södertälje kommun", 300, 800),
+        ("212000-0043", "Samverkansavtal Huddinge kommun", 300, 800),
+        ("556712-3459", "Samverkansavtal LK Precision", 330, 40),  # ends soon: reminder shows
+        ("556834-5671", "Avsiktsförklaring Södertälje Mekaniska", 200, 500),
+        ("802412-3450", "Samverkansavtal IF Metall", 900, -30),  # expired
+    ]
+    for number, title, started_days_ago, ends_in_days in agreements:
+        organisation = _org(number)
+        valid_from = today - timedelta(days=started_days_ago)
+        Agreement.objects.update_or_create(
+            organisation=organisation,
+            title=title,
+            defaults={
+                "signed_on": valid_from - timedelta(days=14),
+                "valid_from": valid_from,
+                "valid_to": today + timedelta(days=ends_in_days),
+                "scope": "Praktikplatser, studiebesök och kravställning på utbildningen.",
+                "responsible": lead,
+            },
+        )
+    stdout.write(f"  {len(agreements)} agreements")
+
+
+def load_steering_groups(stdout):
+    start = timezone.localdate() - timedelta(days=365)
+    regional, _ = SteeringGroup.objects.update_or_create(
+        name="Regional styrgrupp Teknikcollege Stockholm",
+        defaults={"level": "regional", "municipality": ""},
+    )
+    local, _ = SteeringGroup.objects.update_or_create(
+        name="Lokal styrgrupp Södertälje",
+        defaults={"level": "local", "municipality": "Södertälje"},
+    )
+    # The regional group meets the rule: companies in majority, chaired by a company.
+    regional_members = [
+        ("Karin Berg", "556712-3459", True),
+        ("Jonas Ek", "556834-5671", False),
+        ("Lena Ström", "802002-4686", False),
+        ("Anna Holm", "232100-0016", False),
+        ("Sara Nyberg", "556712-3459", False),
+        ("Peter Ali", "556834-5671", False),
+    ]
+    # The local group breaks it: the municipality chairs and companies are a minority.
+    local_members = [
+        ("Eva Sjöberg", "212000-0142", True),
+        ("Karin Berg", "556712-3459", False),
+        ("Maria Sandström", "556923-4569", False),
+        ("Ali Karimi", "802412-3450", False),
+    ]
+    for group, members in ((regional, regional_members), (local, local_members)):
+        for name, number, chair in members:
+            user = User.objects.filter(full_name=name).first()
+            SteeringGroupMember.objects.update_or_create(
+                group=group,
+                person_name=name,
+                organisation=_org(number),
+                defaults={"is_chair": chair, "from_date": start, "user": user},
+            )
+        Meeting.objects.get_or_create(group=group, date=start + timedelta(days=90))
+    stdout.write("  2 steering groups")

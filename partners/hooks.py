@@ -8,9 +8,11 @@ from college_portal.accounts.registry import (
     register_nav,
     register_section,
 )
+from college_portal.reports import register_report_section
 
 from . import demo
 from .models import Organisation, OrganisationKind
+from .report import partners_section
 
 
 def home_partners(request):
@@ -42,3 +44,6 @@ register_nav(NavItem(_("Partners"), "partners:list", order=30))
 register_section("home", home_partners, order=20)
 register_section("dashboard", dashboard_organisations, order=20)
 register_demo_step(demo.load, order=20)
+register_demo_step(demo.load_agreements, order=21)
+register_demo_step(demo.load_steering_groups, order=22)
+register_report_section(partners_section, order=10)

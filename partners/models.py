@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from college_portal.uploads import ImageValidator, PdfValidator
 
 from .municipalities import MUNICIPALITY_CHOICES
 from .validators import normalise_organisation_number, validate_organisation_number
@@ -35,6 +38,11 @@ class PartnerRoleKind(models.TextChoices):
     PROJECT_OWNER = "project_owner", _("Project owner")
 
 
+class MembershipRole(models.TextChoices):
+    REPRESENTATIVE = "representative", _("Representative")
+    ADMIN = "admin", _("Organisation admin")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -49,6 +57,22 @@ class OrganisationQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user)
+
+    def editable_by(self, user):
+        """Representatives edit their own organisation's public profile; leads edit any."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(memberships__user=user, active=True)
+
+    def administered_by(self, user):
+        """Organisations into which `user` may invite colleagues."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(memberships__user=user, memberships__role=MembershipRole.ADMIN)
 
 
 class Organisation(models.Model):
@@ -67,7 +91,13 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[ImageValidator()],
+        help_text=_("PNG, JPEG or WebP, at most 1 MB."),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -88,10 +118,6 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        if self.organisation_number:
-            self.organisation_number = normalise_organisation_number(self.organisation_number)
-
     def save(self, *args, **kwargs):
         if self.organisation_number:
             try:
@@ -99,6 +125,14 @@ class Organisation(models.Model):
             except ValidationError:  # full_clean reports it; the unique/length rules still hold
                 pass
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # The field's validator reports a bad number; here only the format is normalised.
+        if self.organisation_number:
+            try:
+                self.organisation_number = normalise_organisation_number(self.organisation_number)
+            except ValidationError:
+                pass
 
     @property
     def member_user_role(self):
@@ -128,11 +162,6 @@ class PartnerRole(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.get_role_display()}"
-
-
-class MembershipRole(models.TextChoices):
-    REPRESENTATIVE = "representative", _("Representative")
-    ADMIN = "admin", _("Organisation admin")
 
 
 class Membership(models.Model):
@@ -240,3 +269,237 @@ class Invitation(models.Model):
     @property
     def is_accepted(self):
         return self.accepted_at is not None
+
+
+EXPIRY_WARNING_DAYS = 60
+
+
+class AgreementStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Not yet valid")
+    VALID = "valid", _("Valid")
+    EXPIRING = "expiring", _("Expiring within 60 days")
+    EXPIRED = "expired", _("Expired")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def with_status_on(self, day):
+        """Filter helpers keyed by status, for admin filters and the report."""
+        soon = day + timedelta(days=EXPIRY_WARNING_DAYS)
+        return {
+            AgreementStatus.UPCOMING: self.filter(valid_from__gt=day),
+            AgreementStatus.EXPIRED: self.filter(valid_to__lt=day),
+            AgreementStatus.EXPIRING: self.filter(
+                valid_from__lte=day, valid_to__gte=day, valid_to__lte=soon
+            ),
+            AgreementStatus.VALID: self.filter(valid_from__lte=day).filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gt=soon)
+            ),
+        }
+
+
+class Agreement(models.Model):
+    """A samverkansavtal between the partnership and one organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="agreements",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    scope = models.TextField(_("scope"), blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Empty: until further notice.")
+    )
+    document = models.FileField(
+        _("document (PDF)"),
+        upload_to="agreements/",
+        blank=True,
+        validators=[PdfValidator()],
+        help_text=_("The signed agreement as PDF, at most 5 MB."),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible project lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        limit_choices_to={"is_staff": True},
+        related_name="responsible_agreements",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnership agreement")
+        verbose_name_plural = _("partnership agreements")
+        ordering = ["organisation", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="agreement_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(signed_on__lte=models.F("valid_to")),
+                name="agreement_signed_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.title}"
+
+    def clean(self):
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
+
+    def status_on(self, day):
+        if self.valid_from > day:
+            return AgreementStatus.UPCOMING
+        if self.valid_to is None:
+            return AgreementStatus.VALID
+        if self.valid_to < day:
+            return AgreementStatus.EXPIRED
+        if (self.valid_to - day).days <= EXPIRY_WARNING_DAYS:
+            return AgreementStatus.EXPIRING
+        return AgreementStatus.VALID
+
+    @property
+    def status(self):
+        return self.status_on(timezone.localdate())
+
+
+class SteeringLevel(models.TextChoices):
+    REGIONAL = "regional", _("Regional")
+    LOCAL = "local", _("Local")
+
+
+class SteeringGroup(models.Model):
+    """A regional or local steering group (criterion Organisation och styrning)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=SteeringLevel.choices)
+    municipality = models.CharField(
+        _("municipality"), max_length=40, choices=MUNICIPALITY_CHOICES, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("steering group")
+        verbose_name_plural = _("steering groups")
+        ordering = ["level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="regional") | ~Q(municipality=""),
+                name="local_group_has_municipality",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.level == SteeringLevel.LOCAL and not self.municipality:
+            raise ValidationError(
+                {"municipality": _("A local steering group needs a municipality.")}
+            )
+
+    def current_members(self, day=None):
+        """Members on `day` (today by default); works on prefetched members without queries."""
+        day = day or timezone.localdate()
+        return [
+            m
+            for m in self.members.all()
+            if m.from_date <= day and (m.to_date is None or m.to_date >= day)
+        ]
+
+    def composition(self, day=None):
+        """Whether companies are in the majority and the chair represents a company."""
+        members = self.current_members(day)
+        companies = sum(1 for m in members if m.organisation.kind == OrganisationKind.COMPANY)
+        chairs = [m for m in members if m.is_chair]
+        company_majority = bool(members) and companies * 2 > len(members)
+        company_chair = len(chairs) == 1 and chairs[0].organisation.kind == OrganisationKind.COMPANY
+        return {
+            "members": len(members),
+            "companies": companies,
+            "company_majority": company_majority,
+            "company_chair": company_chair,
+            "meets_rule": company_majority and company_chair,
+        }
+
+
+class SteeringGroupMember(models.Model):
+    group = models.ForeignKey(
+        SteeringGroup,
+        verbose_name=_("steering group"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+    person_name = models.CharField(_("person"), max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="steering_memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("represents"),
+        on_delete=models.PROTECT,
+        related_name="steering_memberships",
+    )
+    is_chair = models.BooleanField(_("chair"), default=False)
+    from_date = models.DateField(_("from"), default=timezone.localdate)
+    to_date = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("steering-group member")
+        verbose_name_plural = _("steering-group members")
+        ordering = ["group", "-is_chair", "person_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True) | Q(to_date__gte=models.F("from_date")),
+                name="steering_member_valid_range",
+            ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(is_chair=True, to_date__isnull=True),
+                name="one_open_chair_per_group",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_name} ({self.organisation})"
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey(
+        SteeringGroup,
+        verbose_name=_("steering group"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    date = models.DateField(_("date"))
+    minutes = models.FileField(
+        _("minutes (PDF)"), upload_to="minutes/", blank=True, validators=[PdfValidator()]
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "date"], name="one_meeting_per_group_and_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.group} {self.date:%Y-%m-%d}"

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from college_portal.accounts.models import User
+from college_portal.notifications.models import Notification
 from college_portal.notifications.services import notify
 
 from .models import Invitation, Membership, MembershipRole, hash_token
@@ -85,12 +86,16 @@ def check_usable(invitation, user=None):
     if invitation.is_accepted:
         raise InvitationError(_("This invitation has already been used."))
     if invitation.is_expired:
-        raise InvitationError(_("This invitation has expired. Ask the person who invited you for a new one."))
+        raise InvitationError(
+            _("This invitation has expired. Ask the person who invited you for a new one.")
+        )
     if not invitation.organisation.active:
         raise InvitationError(_("This organisation is no longer active in the partnership."))
     if user is not None and user.is_authenticated and user.email.lower() != invitation.email:
         raise InvitationError(
-            _("This invitation was sent to another e-mail address. Sign out and open the link again.")
+            _(
+                "This invitation was sent to another e-mail address. Sign out and open the link again."
+            )
         )
 
 
@@ -108,7 +113,9 @@ def accept_invitation(*, invitation_id, user=None, full_name="", password=None, 
     if user is None or not user.is_authenticated:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise InvitationError(
-                _("An account with this e-mail address exists. Sign in first, then open the link again.")
+                _(
+                    "An account with this e-mail address exists. Sign in first, then open the link again."
+                )
             )
         user = User.objects.create_user(
             email=invitation.email,
@@ -130,3 +137,118 @@ def accept_invitation(*, invitation_id, user=None, full_name="", password=None, 
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+def parse_addresses(text):
+    """Split a pasted list (commas, semicolons, new lines, "Name <a@b>") into addresses.
+
+    Returns (valid, invalid) lists, each without duplicates, in the order given.
+    """
+    from email.utils import getaddresses
+
+    from django.core.validators import validate_email
+
+    valid, invalid = [], []
+    chunks = [c for c in text.replace(";", ",").replace("\n", ",").split(",") if c.strip()]
+    for _name, address in getaddresses(chunks):
+        address = address.strip().lower()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            bucket = invalid
+        else:
+            bucket = valid
+        if address not in bucket:
+            bucket.append(address)
+    for chunk in chunks:  # getaddresses drops some malformed chunks silently
+        if "@" not in chunk and chunk.strip().lower() not in invalid:
+            invalid.append(chunk.strip())
+    return valid, invalid
+
+
+def invite_many(
+    *, organisation, emails, invited_by, role=MembershipRole.REPRESENTATIVE, language=None
+):
+    """Invite each address; returns (invitations, skipped) where skipped holds (email, reason)."""
+    invitations, skipped = [], []
+    for email in emails:
+        try:
+            invitations.append(
+                invite(
+                    organisation=organisation,
+                    email=email,
+                    invited_by=invited_by,
+                    role=role,
+                    language=language,
+                )
+            )
+        except ValidationError as error:
+            skipped.append((email, " ".join(error.messages)))
+    return invitations, skipped
+
+
+REMINDER_THRESHOLDS = (60, 30, 7)
+
+
+def remind_expiring_agreements(*, today=None):
+    """Remind responsible project leads of agreements ending within 60 days.
+
+    One notification per agreement, end date and threshold: the event key makes repeated runs
+    (a beat restart, two beats by mistake) send nothing more.
+    """
+    from .models import Agreement
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(REMINDER_THRESHOLDS))
+    agreements = Agreement.objects.filter(
+        valid_to__gte=today,
+        valid_to__lte=horizon,
+        responsible__isnull=False,
+        organisation__active=True,
+    ).select_related("organisation", "responsible")
+    created = 0
+    for agreement in agreements:
+        days_left = (agreement.valid_to - today).days
+        threshold = min(t for t in REMINDER_THRESHOLDS if t >= days_left)
+        key = f"agreement-expiring:{agreement.pk}:{agreement.valid_to}:{threshold}"
+        if Notification.objects.filter(event_key=key).exists():
+            continue
+        lead = agreement.responsible
+        with translation.override(lead.language):
+            admin_path = reverse("admin:partners_agreement_change", args=[agreement.pk])
+        with transaction.atomic():
+            notify(
+                kind="agreement_expiring",
+                event_key=key,
+                email=lead.email,
+                recipient=lead,
+                context={
+                    "organisation": agreement.organisation.name,
+                    "title": agreement.title,
+                    "valid_to": agreement.valid_to.isoformat(),
+                    "days_left": days_left,
+                    "path": admin_path,
+                },
+            )
+        created += 1
+    return created
+
+
+@transaction.atomic
+def update_profile(*, organisation, user, description, website, logo=None, remove_logo=False):
+    """A representative updates their organisation's public profile."""
+    from .models import Organisation
+
+    if not Organisation.objects.editable_by(user).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    organisation.description = description
+    organisation.website = website
+    if remove_logo and organisation.logo:
+        organisation.logo.delete(save=False)
+        organisation.logo = ""
+    if logo:
+        organisation.logo = logo
+    organisation.save()
+    return organisation

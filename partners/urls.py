@@ -7,5 +7,7 @@ app_name = "partners"
 urlpatterns = [
     path(_("partners/"), views.partner_list, name="list"),
     path(_("partners/<slug:slug>/"), views.partner_detail, name="detail"),
+    path(_("partners/<slug:slug>/profile/"), views.edit_profile, name="edit_profile"),
+    path(_("partners/<slug:slug>/invite/"), views.invite_colleagues, name="invite"),
     path(_("invitation/<str:token>/"), views.invitation, name="invitation"),
 ]

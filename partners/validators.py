@@ -26,7 +26,9 @@ def normalise_organisation_number(value):
             code="invalid_checksum",
         ) from None
     except stdnum_errors.ValidationError:
-        raise ValidationError(_("This is not a valid organisation number."), code="invalid") from None
+        raise ValidationError(
+            _("This is not a valid organisation number."), code="invalid"
+        ) from None
     return orgnr.format(digits)
 
 

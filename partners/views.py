@@ -1,32 +1,134 @@
-"""Views of the partners app: public partner pages and invitations."""
+"""Views of the partners app: public partner pages, profile editing and invitations."""
 
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from college_portal.accounts.access import visible_object_or_404
+from college_portal.accounts.registry import render_sections
 
-from .forms import AcceptInvitationForm
-from .models import Organisation
-from .services import InvitationError, accept_invitation, check_usable, find_invitation
+from .forms import (
+    AcceptInvitationForm,
+    InviteContactsForm,
+    OrganisationProfileForm,
+    PartnerFilterForm,
+)
+from .models import Organisation, OrganisationQuerySet
+from .services import (
+    InvitationError,
+    accept_invitation,
+    check_usable,
+    find_invitation,
+    invite_many,
+    update_profile,
+)
 
 
 def partner_list(request):
+    form = PartnerFilterForm(request.GET or None)
     organisations = Organisation.objects.visible_to(request.user).prefetch_related("roles")
-    page = Paginator(organisations, 24).get_page(request.GET.get("page"))
-    return render(request, "partners/partner_list.html", {"page": page})
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            organisations = organisations.filter(
+                Q(name__icontains=data["q"])
+                | Q(description__icontains=data["q"])
+                | Q(municipality__icontains=data["q"])
+            )
+        if data["kind"]:
+            organisations = organisations.filter(kind=data["kind"])
+        if data["role"]:
+            organisations = organisations.filter(roles__role=data["role"])
+    page = Paginator(organisations.distinct(), 24).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partners/partner_list.html",
+        {"page": page, "form": form, "query": query.urlencode(), "total": page.paginator.count},
+    )
 
 
 def partner_detail(request, slug):
     organisation = visible_object_or_404(
         Organisation.objects.prefetch_related("roles"), request.user, slug=slug
     )
-    return render(request, "partners/partner_detail.html", {"organisation": organisation})
+    can_edit = Organisation.objects.editable_by(request.user).filter(pk=organisation.pk).exists()
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "organisation": organisation,
+            "can_edit": can_edit,
+            "sections": render_sections("partner_detail", request, organisation=organisation),
+        },
+    )
+
+
+def _own_organisation_or_404(queryset: OrganisationQuerySet, slug):
+    return get_object_or_404(queryset.distinct(), slug=slug)
+
+
+@login_required
+def edit_profile(request, slug):
+    """A representative edits their own organisation's public profile; others get 404."""
+    organisation = _own_organisation_or_404(Organisation.objects.editable_by(request.user), slug)
+    form = OrganisationProfileForm(
+        request.POST or None, request.FILES or None, instance=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        update_profile(
+            organisation=Organisation.objects.get(pk=organisation.pk),
+            user=request.user,
+            description=form.cleaned_data["description"],
+            website=form.cleaned_data["website"],
+            logo=request.FILES.get("logo"),
+            remove_logo=form.cleaned_data["remove_logo"],
+        )
+        messages.success(request, _("The public profile has been saved."))
+        return redirect("partners:detail", slug=organisation.slug)
+    return render(
+        request, "partners/edit_profile.html", {"organisation": organisation, "form": form}
+    )
+
+
+@login_required
+def invite_colleagues(request, slug):
+    """An organisation admin invites colleagues to their own organisation only."""
+    organisation = _own_organisation_or_404(
+        Organisation.objects.administered_by(request.user), slug
+    )
+    form = InviteContactsForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        invitations, skipped = invite_many(
+            organisation=organisation,
+            emails=form.cleaned_data["addresses"],
+            invited_by=request.user,
+            role=form.cleaned_data["role"],
+            language=form.cleaned_data["language"],
+        )
+        if invitations:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d invitation sent.", "%(count)d invitations sent.", len(invitations)
+                )
+                % {"count": len(invitations)},
+            )
+        for email, reason in skipped:
+            messages.warning(request, f"{email}: {reason}")
+        return redirect("dashboard")
+    return render(
+        request, "partners/invite_colleagues.html", {"organisation": organisation, "form": form}
+    )
 
 
 def invitation(request, token):
@@ -61,7 +163,9 @@ def invitation(request, token):
                 request, "partners/invitation_invalid.html", {"reason": str(error)}, status=410
             )
         messages.success(
-            request, _("Welcome! You now represent %(organisation)s.") % {"organisation": found.organisation}
+            request,
+            _("Welcome! You now represent %(organisation)s.")
+            % {"organisation": found.organisation},
         )
         with translation.override(user.language):
             target = reverse("dashboard")

@@ -11,6 +11,7 @@ ALL_ROLES = tuple(Role.values)
 register_nav(NavItem(_("Home"), "home", order=0))
 register_nav(NavItem(_("About"), "about", order=90))
 register_nav(NavItem(_("My page"), "dashboard", roles=ALL_ROLES, order=10))
+register_nav(NavItem(_("Report"), "report", staff_only=True, order=92))
 register_nav(NavItem(_("Administration"), "admin:index", staff_only=True, order=95))
 
 

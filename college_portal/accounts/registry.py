@@ -45,11 +45,11 @@ def register_section(page, func, order=100):
     _add(registry.sections[page], order, func)
 
 
-def render_sections(page, request):
+def render_sections(page, request, **kwargs):
     """The sections of `page` that have something to show, as (template, context) pairs."""
     shown = []
     for _order, func in registry.sections[page]:
-        section = func(request)
+        section = func(request, **kwargs)
         if section is not None:
             shown.append(section)
     return shown

@@ -1,0 +1,56 @@
+"""The partnership report: sections registered by each app, shown as tables with SVG charts.
+
+Adding a section is one function returning a `Section`; register it with `register_report_section`.
+"""
+
+from dataclasses import dataclass, field
+
+_sections = []
+
+
+@dataclass
+class Table:
+    caption: str
+    headers: list
+    rows: list
+    chart: bool = False  # a bar chart of the rows' first (label) and second (number) columns
+
+    @property
+    def bars(self):
+        values = [row[1] for row in self.rows]
+        top = max(values, default=0) or 1
+        return [
+            {"label": row[0], "value": row[1], "width": round(100 * row[1] / top, 1), "y": i * 28}
+            for i, row in enumerate(self.rows)
+        ]
+
+    @property
+    def chart_height(self):
+        return max(28, 28 * len(self.rows))
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    tables: list = field(default_factory=list)
+
+
+def register_report_section(func, order=100):
+    if all(f is not func for _o, f in _sections):
+        _sections.append((order, func))
+        _sections.sort(key=lambda pair: pair[0])
+
+
+def build_report():
+    return [func() for _order, func in _sections]
+
+
+def report_rows_for_csv(sections):
+    """All tables one after another: section and caption, header, rows, blank line."""
+    for section in sections:
+        for table in section.tables:
+            yield [section.title, table.caption]
+            yield table.headers
+            yield from table.rows
+            yield []
