@@ -1,2 +1,13 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
 app_name = "programs"
-urlpatterns = []
+urlpatterns = [
+    path(_("programmes/"), views.catalogue, name="list"),
+    path(_("programmes/<slug:slug>/"), views.programme_detail, name="detail"),
+    path(_("programmes/<slug:slug>/coverage/"), views.coverage_matrix_view, name="matrix"),
+    path(_("requirements/new/"), views.requirement_new, name="requirement_new"),
+    path(_("requirements/<int:pk>/"), views.requirement_edit, name="requirement_edit"),
+]

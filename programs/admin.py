@@ -1,0 +1,159 @@
+"""Django admin for project leads: programmes, courses, requirements and their coverage."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import CompetenceRequirement, Course, Coverage, Intake, Programme, ProgrammeCourse
+from .services import decide_requirement
+
+
+class IntakeInline(admin.TabularInline):
+    model = Intake
+    extra = 0
+
+
+class ProgrammeCourseInline(admin.TabularInline):
+    model = ProgrammeCourse
+    extra = 0
+    autocomplete_fields = ["course"]
+    ordering = ["order"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "level",
+        "provider",
+        "municipality",
+        "course_count",
+        "published",
+        "matrix",
+    ]
+    list_filter = ["level", "municipality", "provider", "published"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["provider"]
+    inlines = [ProgrammeCourseInline, IntakeInline]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(course_total=Count("plan", distinct=True))
+
+    @admin.display(description=_("courses"), ordering="course_total")
+    def course_count(self, obj):
+        return obj.course_total
+
+    @admin.display(description=_("coverage"))
+    def matrix(self, obj):
+        from django.urls import reverse
+
+        return format_html(
+            '<a href="{}">{}</a>', reverse("programs:matrix", args=[obj.slug]), _("Coverage matrix")
+        )
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "points", "subject_area"]
+    list_filter = ["subject_area"]
+    search_fields = ["code", "name", "description"]
+
+
+class CoverageInline(admin.TabularInline):
+    model = Coverage
+    extra = 1
+    autocomplete_fields = ["course"]
+
+
+class RequirementAdminForm(forms.ModelForm):
+    class Meta:
+        model = CompetenceRequirement
+        fields = [
+            "organisation",
+            "title",
+            "description",
+            "importance",
+            "status",
+            "rejection_reason",
+            "programmes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == CompetenceRequirement.Status.REJECTED
+            and not (cleaned.get("rejection_reason") or "").strip()
+        ):
+            self.add_error("rejection_reason", _("Give a reason when rejecting a requirement."))
+        return cleaned
+
+
+@admin.register(CompetenceRequirement)
+class CompetenceRequirementAdmin(admin.ModelAdmin):
+    form = RequirementAdminForm
+    list_display = [
+        "title",
+        "organisation",
+        "importance",
+        "status",
+        "covering_courses",
+        "created_at",
+    ]
+    list_filter = ["status", "importance", "organisation", "programmes"]
+    search_fields = ["title", "description", "organisation__name"]
+    list_select_related = ["organisation"]
+    filter_horizontal = ["programmes"]
+    inlines = [CoverageInline]
+    readonly_fields = ["proposed_by", "decided_by", "decided_at", "created_at", "updated_at"]
+    actions = ["accept_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(cover_total=Count("coverage", distinct=True))
+
+    @admin.display(description=_("covering courses"), ordering="cover_total")
+    def covering_courses(self, obj):
+        return obj.cover_total
+
+    def save_model(self, request, obj, form, change):
+        decided = (
+            "status" in form.changed_data and obj.status != CompetenceRequirement.Status.PROPOSED
+        )
+        if decided and change:
+            # The decision goes through the service (history fields, notification to proposer).
+            new_status, reason = obj.status, obj.rejection_reason
+            obj.status = form.initial.get("status", CompetenceRequirement.Status.PROPOSED)
+            super().save_model(request, obj, form, change)
+            decide_requirement(
+                requirement_id=obj.pk,
+                decided_by=request.user,
+                accept=new_status == CompetenceRequirement.Status.ACCEPTED,
+                reason=reason,
+            )
+            obj.refresh_from_db()
+        else:
+            if not change:
+                obj.proposed_by = obj.proposed_by or request.user
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Accept selected requirements"))
+    def accept_selected(self, request, queryset):
+        ids = list(
+            queryset.exclude(status=CompetenceRequirement.Status.ACCEPTED).values_list(
+                "pk", flat=True
+            )
+        )
+        for pk in ids:
+            decide_requirement(requirement_id=pk, decided_by=request.user, accept=True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d requirement accepted.", "%(count)d requirements accepted.", len(ids)
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )

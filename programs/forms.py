@@ -1,0 +1,75 @@
+"""Forms of the programs app: catalogue filters and requirements."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation, OrganisationKind
+from partners.municipalities import MUNICIPALITY_CHOICES
+
+from .models import CompetenceRequirement, Level, Programme
+from .search import search
+
+
+class CatalogueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=Level.choices, empty_label=_("All levels")
+    )
+    municipality = django_filters.ChoiceFilter(
+        label=_("Municipality"), choices=MUNICIPALITY_CHOICES, empty_label=_("All municipalities")
+    )
+    provider = django_filters.ModelChoiceFilter(
+        label=_("School"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.SCHOOL, active=True),
+        empty_label=_("All schools"),
+        to_field_name="slug",
+    )
+    open_now = django_filters.BooleanFilter(
+        label=_("Open for applications now"),
+        method="filter_open_now",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["q", "level", "municipality", "provider", "open_now"]
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, value)
+
+    def filter_open_now(self, queryset, name, value):
+        return queryset.with_open_intake() if value else queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not (self.form.is_valid() and self.form.cleaned_data.get("q")):
+            queryset = queryset.order_by("name")
+        return queryset
+
+
+class RequirementForm(forms.ModelForm):
+    class Meta:
+        model = CompetenceRequirement
+        fields = ["organisation", "title", "description", "importance", "programmes"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "programmes": forms.CheckboxSelectMultiple,
+            "importance": forms.RadioSelect,
+        }
+        help_texts = {
+            "title": _('One competence, e.g. "Reads drawings to ISO GPS".'),
+            "programmes": _("The programmes that should give this competence."),
+        }
+
+    def __init__(self, *args, setters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = setters
+        self.fields["organisation"].empty_label = None
+        self.fields["programmes"].queryset = Programme.objects.published().order_by("name")
+        if setters.count() == 1 and not self.is_bound:
+            self.fields["organisation"].initial = setters.first()
+        if self.instance.pk:
+            # The setting organisation of an existing requirement does not change.
+            del self.fields["organisation"]

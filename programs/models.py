@@ -1,0 +1,319 @@
+"""Machining programmes, their courses and intakes, and the competence requirements that
+partner companies (kravställare) set for them, with the courses that cover each requirement."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation, OrganisationKind, PartnerRoleKind
+from partners.municipalities import MUNICIPALITY_CHOICES
+
+
+class Level(models.TextChoices):
+    UPPER_SECONDARY = "gymnasieskola", _("Upper secondary school (gymnasieskola)")
+    ADULT = "komvux", _("Adult education (Komvux / yrkesvux)")
+    HIGHER_VOCATIONAL = "yh", _("Higher vocational education (yrkeshögskola, YH)")
+
+
+class StudyPace(models.TextChoices):
+    FULL_TIME = "100", _("Full time")
+    THREE_QUARTERS = "75", _("75 %")
+    HALF_TIME = "50", _("Half time")
+    QUARTER_TIME = "25", _("25 %")
+
+
+class SubjectArea(models.TextChoices):
+    CNC = "cnc", _("CNC machining")
+    MEASUREMENT = "measurement", _("Measurement technology")
+    DRAWINGS = "drawings", _("Technical drawings")
+    CAD_CAM = "cad_cam", _("CAD/CAM")
+    PRODUCTION = "production", _("Production")
+    SAFETY = "safety", _("Work environment and safety")
+    GENERAL = "general", _("General subjects")
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def with_open_intake(self, day=None):
+        day = day or timezone.localdate()
+        return self.filter(
+            intakes__status=Intake.Status.OPEN, intakes__application_deadline__gte=day
+        ).distinct()
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("provider school"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        limit_choices_to={"kind": OrganisationKind.SCHOOL},
+    )
+    municipality = models.CharField(_("municipality"), max_length=40, choices=MUNICIPALITY_CHOICES)
+    description = models.TextField(_("description"), blank=True)
+    study_pace = models.CharField(
+        _("study pace"), max_length=3, choices=StudyPace.choices, default=StudyPace.FULL_TIME
+    )
+    length_weeks = models.PositiveSmallIntegerField(
+        _("length in weeks"), validators=[MinValueValidator(1), MaxValueValidator(260)]
+    )
+    language = models.CharField(
+        _("language of instruction"), max_length=8, choices=settings.LANGUAGES, default="sv"
+    )
+    published = models.BooleanField(_("published"), default=False)
+    courses = models.ManyToManyField(
+        "Course", through="ProgrammeCourse", related_name="programmes", verbose_name=_("courses")
+    )
+    # Kept current by programs.search on PostgreSQL (Swedish configuration, GIN index);
+    # unused on SQLite, where search falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+
+class Intake(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open for applications")
+        CLOSED = "closed", _("Closed")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="intakes"
+    )
+    start_date = models.DateField(_("start date"))
+    application_deadline = models.DateField(_("application deadline"))
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application_deadline__lte=models.F("start_date")),
+                name="intake_deadline_before_start",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "start_date"], name="one_intake_per_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} {self.start_date:%Y-%m-%d}"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN and self.application_deadline >= timezone.localdate()
+
+
+class Course(models.Model):
+    code = models.CharField(
+        _("course code"),
+        max_length=30,
+        blank=True,
+        help_text=_("Skolverket's code where one exists, e.g. DATDAT01a."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    points = models.PositiveSmallIntegerField(
+        _("points"), validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    description = models.TextField(_("description"), blank=True)
+    subject_area = models.CharField(
+        _("subject area"), max_length=20, choices=SubjectArea.choices, default=SubjectArea.CNC
+    )
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="unique_course_code"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}".strip()
+
+
+class ProgrammeCourse(models.Model):
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="plan"
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="in_plans"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    term = models.PositiveSmallIntegerField(
+        _("term"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+
+    class Meta:
+        verbose_name = _("course in programme")
+        verbose_name_plural = _("courses in programme")
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "course"], name="course_once_per_programme"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme}: {self.course}"
+
+
+class RequirementQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(status=CompetenceRequirement.Status.ACCEPTED)
+
+    def visible_to(self, user):
+        """Accepted requirements are public; proposed and rejected ones only to the proposing
+        organisation's members and project leads."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        if user.is_authenticated:
+            return self.filter(
+                Q(status=CompetenceRequirement.Status.ACCEPTED)
+                | Q(organisation__memberships__user=user)
+            ).distinct()
+        return self.accepted()
+
+    def editable_by(self, user):
+        """Members of the setting organisation edit a requirement while it is proposed."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            organisation__memberships__user=user, status=CompetenceRequirement.Status.PROPOSED
+        )
+
+
+class CompetenceRequirement(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    class Importance(models.IntegerChoices):
+        USEFUL = 1, _("Useful")
+        IMPORTANT = 2, _("Important")
+        ESSENTIAL = 3, _("Essential")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("requirement setter"),
+        on_delete=models.PROTECT,
+        related_name="requirements",
+        limit_choices_to={"roles__role": PartnerRoleKind.REQUIREMENT_SETTER},
+    )
+    title = models.CharField(_("requirement"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    importance = models.PositiveSmallIntegerField(
+        _("importance"), choices=Importance.choices, default=Importance.IMPORTANT
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    programmes = models.ManyToManyField(
+        Programme, verbose_name=_("programmes"), related_name="requirements"
+    )
+    covered_by = models.ManyToManyField(
+        Course,
+        through="Coverage",
+        related_name="covers",
+        verbose_name=_("covered by courses"),
+        blank=True,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RequirementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("competence requirement")
+        verbose_name_plural = _("competence requirements")
+        ordering = ["-importance", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(importance__gte=1, importance__lte=3), name="importance_1_to_3"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Coverage(models.Model):
+    requirement = models.ForeignKey(
+        CompetenceRequirement,
+        verbose_name=_("requirement"),
+        on_delete=models.CASCADE,
+        related_name="coverage",
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="coverage"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("coverage")
+        verbose_name_plural = _("coverage")
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "course"], name="cover_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.course} → {self.requirement}"

@@ -1,0 +1,75 @@
+"""Swedish full-text search over programmes and their courses.
+
+On PostgreSQL each programme keeps a tsvector (Swedish configuration, GIN index) of its name
+(weight A), its courses' names (B) and the descriptions (C); a query matches stemmed words
+("fräsningen" finds "fräsning") and word prefixes ("svarv" finds "CNC-svarvning"), ranked
+with an exact name first. SQLite, the embedded default, falls back to icontains.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, Value, When
+
+CONFIG = "swedish"
+TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+def refresh_search_vectors(programme_ids):
+    """Recompute the stored vectors of these programmes (after any change to them or their courses)."""
+    if not is_postgres() or not programme_ids:
+        return
+    from .models import Programme
+
+    programmes = Programme.objects.filter(pk__in=programme_ids).prefetch_related("courses")
+    for programme in programmes:
+        courses = list(programme.courses.all())
+        course_names = " ".join(c.name for c in courses)
+        course_text = " ".join(f"{c.code} {c.description}" for c in courses)
+        Programme.objects.filter(pk=programme.pk).update(
+            search_vector=SearchVector(Value(programme.name), weight="A", config=CONFIG)
+            + SearchVector(Value(course_names), weight="B", config=CONFIG)
+            + SearchVector(Value(programme.description), weight="C", config=CONFIG)
+            + SearchVector(Value(course_text), weight="C", config=CONFIG)
+        )
+
+
+def tokens(text):
+    return TOKEN.findall(text or "")[:10]
+
+
+def search(queryset, text):
+    """Programmes matching `text`, best first."""
+    words = tokens(text)
+    if not words:
+        return queryset
+    if not is_postgres():
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(courses__name__icontains=word)
+            )
+        return queryset.filter(condition).distinct()
+    # Tokens are \w+ only, so the raw query cannot be malformed.
+    prefix = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
+    stemmed = SearchQuery(" ".join(words), config=CONFIG)
+    query = prefix | stemmed
+    return (
+        queryset.filter(search_vector=query)
+        .annotate(
+            rank=SearchRank("search_vector", query),
+            exact=Case(
+                When(name__iexact=" ".join(words), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("-exact", "-rank", "name")
+    )
