@@ -145,6 +145,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "college_portal.notifications.tasks.relay_unsent",
         "schedule": 60.0,
     },
+    "remind-study-visits": {
+        "task": "placements.tasks.remind_study_visits",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "report-passed-deadlines": {
+        "task": "placements.tasks.report_passed_deadlines",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "weekly-offer-digest": {
+        "task": "placements.tasks.send_weekly_digests",
+        "schedule": crontab(hour=9, minute=0, day_of_week="monday"),
+    },
     "remind-expiring-agreements": {
         "task": "partners.tasks.remind_expiring_agreements",
         "schedule": crontab(hour=7, minute=0),
@@ -223,6 +235,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # CVs and other personal documents: outside the web root, served only through views
+    # that check access.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -13,9 +13,13 @@ CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/portal-test-media")
+STORAGES["private"]["OPTIONS"]["location"] = MEDIA_ROOT + "-private"  # noqa: F405
 
 if REDIS_URL:
     # RedisCache.clear() flushes a whole database: tests keep to databases of their own.
     base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL.rstrip("/")
     CACHES["default"]["LOCATION"] = f"{base}/14"  # noqa: F405
     CELERY_BROKER_URL = f"{base}/13"
+    # Test runs side by side (pytest-xdist, a second checkout) share that broker: each run's
+    # worker consumes only its own queue, so none takes and drops another run's tasks.
+    CELERY_TASK_DEFAULT_QUEUE = f"portal-test-{os.getpid()}"

@@ -1,0 +1,112 @@
+"""Django admin for project leads: offers, applications, bookings and their history."""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import FILLED, Application, Booking, Offer, Slot, StatusChange, StudentProfile
+
+
+class SlotInline(admin.TabularInline):
+    model = Slot
+    extra = 0
+    readonly_fields = ["places_taken"]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "organisation",
+        "kind",
+        "municipality",
+        "status",
+        "places",
+        "filled",
+        "application_deadline",
+    ]
+    list_filter = ["kind", "status", "municipality", "organisation"]
+    search_fields = ["title", "description", "organisation__name"]
+    list_select_related = ["organisation"]
+    date_hierarchy = "published_at"
+    filter_horizontal = ["programmes"]
+    inlines = [SlotInline]
+    readonly_fields = ["created_by", "created_at", "updated_at", "published_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(filled_total=Count("applications", filter=Q(applications__status__in=FILLED)))
+        )
+
+    @admin.display(description=_("filled places"), ordering="filled_total")
+    def filled(self, obj):
+        return obj.filled_total
+
+
+class HistoryInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ["created_at", "action", "actor", "from_status", "to_status", "message"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["student", "offer", "status", "submitted_at", "decided_at"]
+    list_filter = ["status", "offer__organisation"]
+    search_fields = ["student__email", "student__full_name", "offer__title"]
+    list_select_related = ["student", "offer"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [
+        "offer",
+        "student",
+        "motivation",
+        "cv",
+        "status",
+        "submitted_at",
+        "decided_at",
+        "completed_at",
+        "withdrawn_at",
+        "decision_message",
+    ]
+    inlines = [HistoryInline]
+
+    def has_add_permission(self, request):
+        # Applications change only through the services (places are scarce).
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["booked_by", "slot", "group_size", "class_name", "status", "created_at"]
+    list_filter = ["status", "slot__offer__organisation"]
+    search_fields = ["booked_by__email", "class_name", "slot__offer__title"]
+    list_select_related = ["booked_by", "slot__offer"]
+    readonly_fields = [
+        "slot",
+        "booked_by",
+        "group_size",
+        "class_name",
+        "teacher_contact",
+        "status",
+        "created_at",
+        "cancelled_at",
+    ]
+    inlines = [HistoryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(StudentProfile)
+class StudentProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "programme", "municipality", "digest"]
+    list_select_related = ["user", "school", "programme"]
+    list_filter = ["digest", "school"]
+    search_fields = ["user__email", "user__full_name"]

@@ -1,0 +1,37 @@
+"""Calendar files (.ics) for study-visit bookings."""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def booking_calendar(booking):
+    slot = booking.slot
+    offer = slot.offer
+    calendar = Calendar()
+    calendar.add("prodid", "-//Teknikcollege Stockholm//portal//SV")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"booking-{booking.pk}@teknikcollege-stockholm")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", slot.starts_at.astimezone(STOCKHOLM))
+    event.add("dtend", slot.ends_at.astimezone(STOCKHOLM))
+    event.add("summary", _("Study visit: %(title)s") % {"title": offer.title})
+    event.add(
+        "location",
+        ", ".join(p for p in (offer.organisation.name, offer.address, offer.municipality) if p),
+    )
+    event.add(
+        "description",
+        _("Booked places: %(count)d. Contact: %(name)s, %(email)s.")
+        % {"count": booking.group_size, "name": offer.contact_name, "email": offer.contact_email},
+    )
+    event.add("url", settings.PORTAL_BASE_URL + offer.get_absolute_url())
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,220 @@
+"""Forms of placements: offers with slots, applications, decisions, bookings, filters, profile."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation, OrganisationKind
+from partners.municipalities import MUNICIPALITY_CHOICES
+from programs.models import Programme
+
+from .models import Application, Offer, OfferKind, Slot, StudentProfile
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class OfferForm(forms.ModelForm):
+    class Meta:
+        model = Offer
+        fields = [
+            "organisation", "kind", "title", "description", "municipality", "address",
+            "programmes", "prerequisites", "places", "application_deadline",
+            "period_start", "period_end", "contact_name", "contact_email", "contact_phone",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "prerequisites": forms.Textarea(attrs={"rows": 3}),
+            "programmes": forms.CheckboxSelectMultiple,
+            "application_deadline": DATE,
+            "period_start": DATE,
+            "period_end": DATE,
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].empty_label = None
+        self.fields["programmes"].queryset = Programme.objects.published().order_by("name")
+        if self.instance.pk:
+            del self.fields["organisation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        deadline = cleaned.get("application_deadline")
+        if deadline and start and deadline > start:
+            self.add_error(
+                "application_deadline", _("The deadline must be before the period starts.")
+            )
+        if cleaned.get("kind") == OfferKind.INTERNSHIP and not (start and end):
+            self.add_error("period_start", _("Give the internship's period."))
+        return cleaned
+
+
+class SlotForm(forms.ModelForm):
+    class Meta:
+        model = Slot
+        fields = ["starts_at", "ends_at", "capacity"]
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The visit must end after it starts."))
+        capacity = cleaned.get("capacity")
+        if self.instance.pk and capacity is not None and capacity < self.instance.places_taken:
+            self.add_error(
+                "capacity",
+                _("%(taken)d places are already booked; the capacity cannot be lower.")
+                % {"taken": self.instance.places_taken},
+            )
+        return cleaned
+
+
+class BaseSlotFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form) and form.instance.pk:
+                if form.instance.places_taken:
+                    raise forms.ValidationError(
+                        _("A time with bookings cannot be removed. Cancel the bookings first.")
+                    )
+
+
+SlotFormSet = forms.inlineformset_factory(
+    Offer, Slot, form=SlotForm, formset=BaseSlotFormSet, extra=2, can_delete=True, max_num=20
+)
+
+
+class ApplicationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["motivation", "cv"]
+        widgets = {
+            "motivation": forms.Textarea(attrs={"rows": 6}),
+            "cv": forms.FileInput(attrs={"accept": "application/pdf"}),
+        }
+        help_texts = {
+            "motivation": _(
+                "Why this internship? What do you know already, what do you want to learn?"
+            )
+        }
+
+    def clean_motivation(self):
+        text = self.cleaned_data["motivation"].strip()
+        if len(text) < 20:
+            raise forms.ValidationError(_("Write a few sentences (at least 20 characters)."))
+        return text
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("accept", _("Accept")),
+            ("waitlist", _("Wait-list")),
+            ("decline", _("Decline")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Message to the student (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BookingForm(forms.Form):
+    slot = forms.ModelChoiceField(
+        label=_("Time"), queryset=Slot.objects.none(), empty_label=None, widget=forms.RadioSelect
+    )
+    group_size = forms.IntegerField(
+        label=_("Number of people"), min_value=1, max_value=60, initial=1
+    )
+    class_name = forms.CharField(label=_("Class"), max_length=60, required=False)
+    teacher_contact = forms.CharField(
+        label=_("Teacher's contact (phone or e-mail)"), max_length=150, required=False
+    )
+
+    def __init__(self, *args, offer, for_group, **kwargs):
+        super().__init__(*args, **kwargs)
+        slots = offer.slots.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+        self.fields["slot"].queryset = slots
+        self.fields["slot"].label_from_instance = lambda s: (
+            _("%(start)s – %(left)d places left")
+            % {
+                "start": timezone.localtime(s.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "left": s.places_left,
+            }
+        )
+        if not for_group:
+            for name in ("group_size", "class_name", "teacher_contact"):
+                del self.fields[name]
+        else:
+            self.fields["class_name"].required = True
+            self.fields["teacher_contact"].required = True
+
+
+class OfferFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=OfferKind.choices, empty_label=_("All kinds")
+    )
+    municipality = django_filters.ChoiceFilter(
+        label=_("Municipality"), choices=MUNICIPALITY_CHOICES, empty_label=_("All municipalities")
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        field_name="programmes",
+        queryset=Programme.objects.published(),
+        to_field_name="slug",
+        empty_label=_("All programmes"),
+    )
+    company = django_filters.ModelChoiceFilter(
+        label=_("Company"),
+        field_name="organisation",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.COMPANY, active=True),
+        to_field_name="slug",
+        empty_label=_("All companies"),
+    )
+    open_now = django_filters.BooleanFilter(
+        label=_("Open for application"), method="filter_open", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Offer
+        fields = ["q", "kind", "municipality", "programme", "company", "open_now"]
+
+    def filter_search(self, queryset, name, value):
+        words = value.split()[:8]
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(organisation__name__icontains=word)
+            )
+        return queryset
+
+    def filter_open(self, queryset, name, value):
+        return queryset.open_for_application() if value else queryset
+
+
+class StudentProfileForm(forms.ModelForm):
+    class Meta:
+        model = StudentProfile
+        fields = ["school", "programme", "municipality", "interest_kind", "digest"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.SCHOOL, active=True
+        )
+        self.fields["programme"].queryset = Programme.objects.published()

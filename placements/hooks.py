@@ -1,0 +1,132 @@
+"""What placements adds to the shell: navigation, dashboards, page sections, report, demo."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from college_portal.accounts.models import Role
+from college_portal.accounts.registry import (
+    NavItem,
+    register_demo_step,
+    register_nav,
+    register_section,
+)
+from college_portal.reports import register_report_section
+
+from . import demo
+from .models import (
+    FILLED,
+    UNDECIDED,
+    Application,
+    Booking,
+    BookingStatus,
+    Offer,
+    StudentProfile,
+)
+from .report import placements_section
+
+
+def _open_offers(**filters):
+    return list(
+        Offer.objects.open_for_application()
+        .filter(**filters)
+        .select_related("organisation")
+        .distinct()
+        .order_by("-published_at")[:10]
+    )
+
+
+def student_dashboard(request):
+    user = request.user
+    if user.role != Role.STUDENT:
+        return None
+    profile = StudentProfile.objects.filter(user=user).select_related("programme", "school").first()
+    applications = list(
+        Application.objects.filter(student=user)
+        .select_related("offer__organisation")
+        .order_by("-submitted_at")
+    )
+    bookings = list(
+        Booking.objects.filter(
+            booked_by=user, status=BookingStatus.CONFIRMED, slot__starts_at__gte=timezone.now()
+        ).select_related("slot__offer__organisation")
+    )
+    matching = []
+    if profile and (profile.programme_id or profile.municipality):
+        filters = {}
+        if profile.programme_id:
+            filters["programmes"] = profile.programme_id
+        if profile.municipality:
+            filters["municipality"] = profile.municipality
+        applied = {a.offer_id for a in applications}
+        matching = [o for o in _open_offers(**filters) if o.pk not in applied]
+    return "placements/dashboard_student.html", {
+        "profile": profile,
+        "applications": applications,
+        "bookings": bookings,
+        "matching": matching,
+    }
+
+
+def representative_dashboard(request):
+    user = request.user
+    if user.role != Role.COMPANY_REP:
+        return None
+    offers = list(
+        Offer.objects.of_member(user)
+        .select_related("organisation")
+        .annotate(
+            undecided=Count("applications", filter=Q(applications__status__in=UNDECIDED)),
+            filled=Count("applications", filter=Q(applications__status__in=FILLED)),
+            total=Count("applications"),
+        )
+        .order_by("-undecided", "status", "-created_at")
+    )
+    return "placements/dashboard_representative.html", {"offers": offers}
+
+
+def school_dashboard(request):
+    user = request.user
+    if user.role != Role.SCHOOL_STAFF:
+        return None
+    bookings = list(
+        Booking.objects.filter(booked_by=user)
+        .select_related("slot__offer__organisation")
+        .order_by("-slot__starts_at")
+    )
+    applications = list(
+        Application.objects.filter(student__student_profile__school__memberships__user=user)
+        .select_related("student", "offer__organisation")
+        .order_by("-submitted_at")[:50]
+    )
+    return "placements/dashboard_school.html", {"bookings": bookings, "applications": applications}
+
+
+def programme_offers(request, programme):
+    offers = _open_offers(programmes=programme)
+    return "placements/offers_section.html", {
+        "offers": offers,
+        "title": _("Internships and study visits"),
+    }
+
+
+def partner_offers(request, organisation):
+    offers = _open_offers(organisation=organisation)
+    if not offers:
+        return None
+    return "placements/offers_section.html", {"offers": offers, "title": _("Open offers")}
+
+
+def home_offers(request):
+    return "placements/home_section.html", {"offers": _open_offers()[:4]}
+
+
+register_nav(NavItem(_("Internships and study visits"), "placements:offer_list", order=25))
+register_section("dashboard", student_dashboard, order=10)
+register_section("dashboard", representative_dashboard, order=10)
+register_section("dashboard", school_dashboard, order=10)
+register_section("programme_detail", programme_offers, order=10)
+register_section("partner_detail", partner_offers, order=10)
+register_section("home", home_offers, order=15)
+register_report_section(placements_section, order=30)
+register_demo_step(demo.load, order=40)

@@ -1,0 +1,410 @@
+"""Workplace offers (internships and study visits), applications, bookings and their history."""
+
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from college_portal.uploads import PdfValidator
+from partners.models import Organisation, PartnerRoleKind
+from partners.municipalities import MUNICIPALITY_CHOICES
+from programs.models import Programme
+
+
+def private_storage():
+    return storages["private"]
+
+
+class OfferKind(models.TextChoices):
+    INTERNSHIP = "internship", _("Internship (praktikplats / APL)")
+    STUDY_VISIT = "study_visit", _("Study visit")
+
+
+HOST_ROLE = {
+    OfferKind.INTERNSHIP: PartnerRoleKind.INTERNSHIP_HOST,
+    OfferKind.STUDY_VISIT: PartnerRoleKind.STUDY_VISIT_HOST,
+}
+
+
+class OfferStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+
+
+class OfferQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=OfferStatus.PUBLISHED, organisation__active=True)
+
+    def open_for_application(self, day=None):
+        day = day or timezone.localdate()
+        return self.published().filter(
+            Q(application_deadline__isnull=True) | Q(application_deadline__gte=day)
+        )
+
+    def of_member(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organisation__memberships__user=user)
+
+    def visible_to(self, user):
+        """Published offers for everyone; drafts and closed ones to their organisation and leads."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        if user.is_authenticated:
+            return self.filter(
+                Q(status=OfferStatus.PUBLISHED, organisation__active=True)
+                | Q(organisation__memberships__user=user)
+            ).distinct()
+        return self.published()
+
+    def for_programme(self, programme):
+        return self.filter(programmes=programme)
+
+
+class Offer(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="offers",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OfferKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("description"), help_text=_("Plain text. Empty lines separate paragraphs.")
+    )
+    municipality = models.CharField(_("municipality"), max_length=40, choices=MUNICIPALITY_CHOICES)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    programmes = models.ManyToManyField(
+        Programme, verbose_name=_("programmes"), related_name="offers", blank=True
+    )
+    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    places = models.PositiveSmallIntegerField(
+        _("places"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Internship places. Study visits have places per time slot."),
+    )
+    application_deadline = models.DateField(_("application deadline"), null=True, blank=True)
+    period_start = models.DateField(_("period starts"), null=True, blank=True)
+    period_end = models.DateField(_("period ends"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "kind"], name="offer_status_kind_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="offer_period_valid",
+            ),
+            models.CheckConstraint(condition=Q(places__gte=1), name="offer_places_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("placements:offer_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_internship(self):
+        return self.kind == OfferKind.INTERNSHIP
+
+    @property
+    def is_open(self):
+        today = timezone.localdate()
+        return self.status == OfferStatus.PUBLISHED and (
+            self.application_deadline is None or self.application_deadline >= today
+        )
+
+
+class Slot(models.Model):
+    """A dated time of a study visit with its own capacity."""
+
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="slots"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    # Kept by conditional UPDATEs in the booking service: never above capacity.
+    places_taken = models.PositiveSmallIntegerField(_("places taken"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("time slot")
+        verbose_name_plural = _("time slots")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(places_taken__lte=models.F("capacity")), name="slot_not_overbooked"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.offer}: {local:%Y-%m-%d %H:%M}"
+
+    @property
+    def places_left(self):
+        return self.capacity - self.places_taken
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    WAITLISTED = "waitlisted", _("Wait-listed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+FILLED = (ApplicationStatus.ACCEPTED, ApplicationStatus.COMPLETED)
+UNDECIDED = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The applicant sees their own; the offer's organisation sees its applicants; school
+        staff see their school's students'; leads see all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(
+            Q(student=user)
+            | Q(offer__organisation__memberships__user=user)
+            | Q(student__student_profile__school__memberships__user=user)
+        ).distinct()
+
+    def decidable_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(offer__organisation__memberships__user=user)
+
+
+def cv_path(instance, filename):
+    return f"cv/{instance.student_id}/{secrets.token_hex(16)}.pdf"
+
+
+class Application(models.Model):
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="applications"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        related_name="applications",
+    )
+    motivation = models.TextField(_("motivation"))
+    cv = models.FileField(
+        _("CV (PDF)"),
+        storage=private_storage,
+        upload_to=cv_path,
+        blank=True,
+        validators=[PdfValidator()],
+        help_text=_("Optional. PDF, at most 5 MB."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    decision_message = models.TextField(_("message to the student"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "student"], name="one_application_per_offer"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} → {self.offer}"
+
+    @property
+    def can_withdraw(self):
+        return self.status in (*UNDECIDED, ApplicationStatus.ACCEPTED)
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class BookingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(
+            Q(booked_by=user) | Q(slot__offer__organisation__memberships__user=user)
+        ).distinct()
+
+
+class Booking(models.Model):
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("time slot"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.CASCADE,
+        related_name="bookings",
+    )
+    group_size = models.PositiveSmallIntegerField(
+        _("number of people"), default=1, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    class_name = models.CharField(_("class"), max_length=60, blank=True)
+    teacher_contact = models.CharField(_("teacher's contact"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
+    )
+    created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["slot__starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(group_size__gte=1), name="booking_group_positive"),
+            models.UniqueConstraint(
+                fields=["slot", "booked_by"],
+                condition=Q(status="confirmed"),
+                name="one_live_booking_per_slot_and_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.booked_by} @ {self.slot}"
+
+
+class StatusChange(models.Model):
+    """One entry of the history of an application or a booking: who, when, from, to, message."""
+
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="history"
+    )
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="history"
+    )
+    action = models.CharField(_("action"), max_length=60)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application__isnull=False, booking__isnull=True)
+                | Q(application__isnull=True, booking__isnull=False),
+                name="status_change_has_one_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.from_status}→{self.to_status}"
+
+
+class StudentProfile(models.Model):
+    """What a student tells about themselves: school, programme, municipality, interests."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="student_profile"
+    )
+    school = models.ForeignKey(
+        Organisation,
+        verbose_name=_("school"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="students",
+        limit_choices_to={"kind": "school"},
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="students",
+    )
+    municipality = models.CharField(
+        _("municipality"), max_length=40, choices=MUNICIPALITY_CHOICES, blank=True
+    )
+    digest = models.BooleanField(
+        _("weekly e-mail with new offers that match my interests"), default=False
+    )
+    interest_kind = models.CharField(
+        _("interested in"), max_length=20, choices=OfferKind.choices, blank=True
+    )
+    unsubscribe_token = models.CharField(
+        max_length=43, unique=True, default=secrets.token_urlsafe, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("student profile")
+        verbose_name_plural = _("student profiles")
+
+    def __str__(self):
+        return str(self.user)

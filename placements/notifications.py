@@ -1,0 +1,224 @@
+"""Who hears about what in placements; every event has one key, so it is sent once."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from college_portal.accounts.models import User
+from college_portal.notifications.kinds import register_attachments
+from college_portal.notifications.services import notify
+
+from .models import Booking, BookingStatus
+
+
+def _path(user, name, *args):
+    with translation.override(user.language):
+        return reverse(name, args=args)
+
+
+def _representatives(organisation_id):
+    return User.objects.filter(memberships__organisation_id=organisation_id, is_active=True)
+
+
+def application_received(application):
+    offer = application.offer
+    for rep in _representatives(offer.organisation_id):
+        notify(
+            kind="application_received",
+            event_key=f"application-received:{application.pk}:{rep.pk}",
+            email=rep.email,
+            recipient=rep,
+            context={
+                "offer": offer.title,
+                "student": application.student.get_full_name(),
+                "path": _path(rep, "placements:application_detail", application.pk),
+            },
+        )
+
+
+def application_withdrawn(application, was_accepted):
+    offer = application.offer
+    for rep in _representatives(offer.organisation_id):
+        notify(
+            kind="application_withdrawn",
+            event_key=f"application-withdrawn:{application.pk}:{rep.pk}",
+            email=rep.email,
+            recipient=rep,
+            context={
+                "offer": offer.title,
+                "student": application.student.get_full_name(),
+                "was_accepted": was_accepted,
+                "path": _path(rep, "placements:applicants", offer.pk),
+            },
+        )
+
+
+def decision(application, change):
+    student = application.student
+    notify(
+        kind="application_decision",
+        event_key=f"application-decision:{change.pk}",
+        email=student.email,
+        recipient=student,
+        context={
+            "offer": application.offer.title,
+            "organisation": application.offer.organisation.name,
+            "status": application.status,
+            "message": application.decision_message,
+            "path": _path(student, "placements:application_detail", application.pk),
+        },
+    )
+
+
+def _booking_context(booking, user):
+    slot = booking.slot
+    return {
+        "booking_id": booking.pk,
+        "offer": slot.offer.title,
+        "organisation": slot.offer.organisation.name,
+        "address": slot.offer.address,
+        "municipality": slot.offer.municipality,
+        "starts_at": slot.starts_at.isoformat(),
+        "group_size": booking.group_size,
+        "class_name": booking.class_name,
+        "path": _path(user, "placements:booking_detail", booking.pk),
+    }
+
+
+def booking_confirmed(booking):
+    user = booking.booked_by
+    notify(
+        kind="booking_confirmed",
+        event_key=f"booking-confirmed:{booking.pk}",
+        email=user.email,
+        recipient=user,
+        context=_booking_context(booking, user),
+    )
+
+
+def remind_study_visits(*, now=None):
+    """The day before a study visit, remind each booker once."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    bookings = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED, slot__starts_at__date=tomorrow
+    ).select_related("slot__offer__organisation", "booked_by")
+    count = 0
+    for booking in bookings:
+        user = booking.booked_by
+        notify(
+            kind="study_visit_reminder",
+            event_key=f"study-visit-reminder:{booking.pk}:{booking.slot.starts_at.date()}",
+            email=user.email,
+            recipient=user,
+            context=_booking_context(booking, user),
+        )
+        count += 1
+    return count
+
+
+def booking_ics(notification):
+    """The .ics of the booking a notification is about (made at send time, in Europe/Stockholm)."""
+    from .calendar import booking_calendar
+
+    booking = (
+        Booking.objects.select_related("slot__offer__organisation")
+        .filter(pk=notification.context.get("booking_id"))
+        .first()
+    )
+    if booking is None:
+        return []
+    with translation.override(notification.language):
+        return [("studiebesok.ics", booking_calendar(booking), "text/calendar")]
+
+
+register_attachments("booking_confirmed", booking_ics)
+register_attachments("study_visit_reminder", booking_ics)
+
+
+def report_passed_deadlines(*, today=None):
+    """The day after an offer's deadline, tell its representatives about undecided applicants."""
+    from .models import UNDECIDED, Offer, OfferStatus
+
+    today = today or timezone.localdate()
+    offers = (
+        Offer.objects.filter(
+            status=OfferStatus.PUBLISHED,
+            application_deadline__lt=today,
+            applications__status__in=UNDECIDED,
+        )
+        .distinct()
+        .select_related("organisation")
+    )
+    count = 0
+    for offer in offers:
+        undecided = offer.applications.filter(status__in=UNDECIDED).count()
+        for rep in _representatives(offer.organisation_id):
+            notify(
+                kind="deadline_passed",
+                event_key=f"deadline-passed:{offer.pk}:{offer.application_deadline}:{rep.pk}",
+                email=rep.email,
+                recipient=rep,
+                context={
+                    "offer": offer.title,
+                    "undecided": undecided,
+                    "deadline": offer.application_deadline.isoformat(),
+                    "path": _path(rep, "placements:applicants", offer.pk),
+                },
+            )
+            count += 1
+    return count
+
+
+def matching_new_offers(profile, since):
+    from .models import Offer
+
+    offers = Offer.objects.open_for_application().filter(published_at__gte=since)
+    if profile.programme_id:
+        offers = offers.filter(programmes=profile.programme_id)
+    if profile.municipality:
+        offers = offers.filter(municipality=profile.municipality)
+    if profile.interest_kind:
+        offers = offers.filter(kind=profile.interest_kind)
+    return list(offers.select_related("organisation").distinct().order_by("-published_at")[:20])
+
+
+def send_weekly_digests(*, now=None):
+    """Each subscribed student gets at most one digest a week, only with matching new offers."""
+    from .models import StudentProfile
+
+    now = now or timezone.now()
+    year, week, _day = timezone.localdate(now).isocalendar()
+    since = now - timedelta(days=7)
+    count = 0
+    for profile in StudentProfile.objects.filter(digest=True, user__is_active=True).select_related(
+        "user"
+    ):
+        offers = matching_new_offers(profile, since)
+        if not offers:
+            continue
+        user = profile.user
+        notify(
+            kind="offer_digest",
+            event_key=f"offer-digest:{user.pk}:{year}-W{week:02d}",
+            email=user.email,
+            recipient=user,
+            context={
+                "offers": [
+                    {
+                        "title": o.title,
+                        "organisation": o.organisation.name,
+                        "kind": o.kind,
+                        "municipality": o.municipality,
+                        "path": _path(user, "placements:offer_detail", o.pk),
+                    }
+                    for o in offers
+                ],
+                "unsubscribe_path": _path(
+                    user, "placements:unsubscribe", profile.unsubscribe_token
+                ),
+            },
+        )
+        count += 1
+    return count

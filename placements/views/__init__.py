@@ -1,0 +1,1 @@
+"""Views of placements, split by subject: offers, applications, bookings, profile."""

@@ -1,0 +1,167 @@
+"""Applications: students apply and withdraw; representatives review, decide and complete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from college_portal.accounts.access import role_required, visible_object_or_404
+from college_portal.accounts.models import Role
+
+from ..forms import ApplicationForm, DecisionForm
+from ..models import FILLED, Application, ApplicationStatus, Offer
+from ..services import apply, complete, decide, first_waitlisted, managed_offers, withdraw
+from .common import report_errors
+
+
+@require_POST
+@role_required(Role.STUDENT)
+def apply_view(request, pk):
+    offer = visible_object_or_404(Offer.objects.select_related("organisation"), request.user, pk=pk)
+    form = ApplicationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            application = apply(
+                student=request.user,
+                offer_id=offer.pk,
+                motivation=form.cleaned_data["motivation"],
+                cv=form.cleaned_data.get("cv"),
+            )
+        except ValidationError as error:
+            report_errors(request, error)
+            return redirect("placements:offer_detail", pk=offer.pk)
+        messages.success(
+            request,
+            _(
+                "Your application has been sent. You will get an e-mail when the company has decided."
+            ),
+        )
+        return redirect("placements:application_detail", pk=application.pk)
+    return render(
+        request,
+        "placements/offer_detail.html",
+        {"offer": offer, "apply_form": form, "slots": [], "places_left": None},
+        status=400,
+    )
+
+
+@login_required
+def application_detail(request, pk):
+    application = visible_object_or_404(
+        Application.objects.select_related("offer__organisation", "student"), request.user, pk=pk
+    )
+    user = request.user
+    deciding = application.offer.organisation.memberships.filter(user=user).exists()
+    history = list(application.history.select_related("actor"))
+    return render(
+        request,
+        "placements/application_detail.html",
+        {
+            "application": application,
+            "history": history,
+            "deciding": deciding,
+            "decision_form": DecisionForm() if deciding else None,
+            "own": application.student_id == user.pk,
+            "can_see_cv": bool(application.cv) and (deciding or application.student_id == user.pk),
+        },
+    )
+
+
+@login_required
+def application_cv(request, pk):
+    """The CV, only to the applicant and the offer's organisation (not to school staff)."""
+    application = get_object_or_404(
+        Application.objects.filter(
+            Q(student=request.user) | Q(offer__organisation__memberships__user=request.user)
+        ).distinct(),
+        pk=pk,
+    )
+    if not application.cv:
+        raise Http404
+    response = FileResponse(application.cv.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="cv-{application.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@role_required(Role.COMPANY_REP)
+def decide_view(request, pk):
+    form = DecisionForm(request.POST)
+    if not Application.objects.decidable_by(request.user).filter(pk=pk).exists():
+        raise Http404
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect("placements:application_detail", pk=pk)
+    try:
+        decide(
+            user=request.user,
+            application_id=pk,
+            decision=form.cleaned_data["decision"],
+            message=form.cleaned_data["message"],
+        )
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(request, _("The decision has been saved and the student informed."))
+    return redirect("placements:application_detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.COMPANY_REP)
+def complete_view(request, pk):
+    try:
+        complete(user=request.user, application_id=pk)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(request, _("The placement is marked as completed."))
+    return redirect("placements:application_detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.STUDENT)
+def withdraw_view(request, pk):
+    application = get_object_or_404(Application, pk=pk, student=request.user)
+    try:
+        withdraw(student=request.user, application_id=application.pk)
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect("placements:application_detail", pk=application.pk)
+
+
+@role_required(Role.COMPANY_REP)
+def applicants(request, pk):
+    """All applicants of one of the user's organisation's offers, needing a decision first."""
+    offer = get_object_or_404(managed_offers(request.user).select_related("organisation"), pk=pk)
+    order = {
+        ApplicationStatus.SUBMITTED: 0,
+        ApplicationStatus.WAITLISTED: 1,
+        ApplicationStatus.ACCEPTED: 2,
+    }
+    rows = sorted(
+        offer.applications.select_related("student"),
+        key=lambda a: (order.get(a.status, 3), a.submitted_at),
+    )
+    counts = dict(offer.applications.values_list("status").annotate(n=Count("pk")))
+    filled = sum(counts.get(s, 0) for s in FILLED)
+    return render(
+        request,
+        "placements/applicants.html",
+        {
+            "offer": offer,
+            "applications": rows,
+            "counts": [(label, counts.get(value, 0)) for value, label in ApplicationStatus.choices],
+            "places_left": max(0, offer.places - filled),
+            "next_waitlisted": first_waitlisted(offer) if filled < offer.places else None,
+        },
+    )

@@ -1,0 +1,163 @@
+"""Offer list and page for everyone; create, edit, publish, close and copy for representatives."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from college_portal.accounts.access import role_required, visible_object_or_404
+from college_portal.accounts.models import Role
+
+from ..forms import ApplicationForm, BookingForm, OfferFilter, OfferForm, SlotFormSet
+from ..models import FILLED, Application, Booking, BookingStatus, Offer, OfferKind
+from ..services import (
+    close_offer,
+    copy_offer,
+    managed_offers,
+    organisations_for,
+    publish_offer,
+    save_offer,
+)
+from .common import report_errors
+
+
+def offer_list(request):
+    base = (
+        Offer.objects.published()
+        .select_related("organisation")
+        .annotate(filled=Count("applications", filter=Q(applications__status__in=FILLED)))
+        .order_by("-published_at")
+    )
+    filterset = OfferFilter(request.GET or None, queryset=base)
+    offers = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page = Paginator(offers.distinct(), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "placements/offer_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "total": page.paginator.count,
+            "query": query.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        },
+    )
+
+
+def offer_detail(request, pk):
+    offer = visible_object_or_404(
+        Offer.objects.select_related("organisation").prefetch_related("programmes"),
+        request.user,
+        pk=pk,
+    )
+    user = request.user
+    slots = list(offer.slots.order_by("starts_at"))
+    filled = offer.applications.filter(status__in=FILLED).count()
+    context = {
+        "offer": offer,
+        "slots": slots,
+        "places_left": max(0, offer.places - filled),
+        "manages": organisations_for(user).filter(pk=offer.organisation_id).exists(),
+        "now": timezone.now(),
+    }
+    if user.is_authenticated and user.role == Role.STUDENT:
+        context["application"] = Application.objects.filter(offer=offer, student=user).first()
+        context["my_bookings"] = list(
+            Booking.objects.filter(
+                slot__offer=offer, booked_by=user, status=BookingStatus.CONFIRMED
+            )
+        )
+    if user.is_authenticated and user.role == Role.SCHOOL_STAFF:
+        context["my_bookings"] = list(
+            Booking.objects.filter(
+                slot__offer=offer, booked_by=user, status=BookingStatus.CONFIRMED
+            )
+        )
+    if offer.is_open and user.is_authenticated:
+        if (
+            offer.kind == OfferKind.INTERNSHIP
+            and user.role == Role.STUDENT
+            and not context.get("application")
+        ):
+            context["apply_form"] = ApplicationForm()
+        if offer.kind == OfferKind.STUDY_VISIT and user.role in (Role.STUDENT, Role.SCHOOL_STAFF):
+            context["booking_form"] = BookingForm(
+                offer=offer, for_group=user.role == Role.SCHOOL_STAFF
+            )
+    return render(request, "placements/offer_detail.html", context)
+
+
+def _edit(request, offer, organisations):
+    form = OfferForm(request.POST or None, instance=offer, organisations=organisations)
+    formset = SlotFormSet(request.POST or None, instance=offer, prefix="slots")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            saved = save_offer(
+                user=request.user,
+                offer=form.save(commit=False),
+                programmes=form.cleaned_data["programmes"],
+            )
+            formset.instance = saved
+            formset.save()
+        messages.success(
+            request, _("The offer has been saved. Check the preview, then publish it.")
+        )
+        return redirect("placements:offer_detail", pk=saved.pk)
+    return render(
+        request, "placements/offer_form.html", {"form": form, "formset": formset, "offer": offer}
+    )
+
+
+@role_required(Role.COMPANY_REP)
+def offer_create(request):
+    organisations = organisations_for(request.user)
+    if not organisations.exists():
+        messages.error(request, _("Your account is not linked to an organisation."))
+        return redirect("dashboard")
+    return _edit(request, Offer(), organisations)
+
+
+@role_required(Role.COMPANY_REP)
+def offer_edit(request, pk):
+    offer = get_object_or_404(managed_offers(request.user), pk=pk)
+    return _edit(request, offer, organisations_for(request.user))
+
+
+def _offer_action(request, pk, action, success):
+    offer = get_object_or_404(managed_offers(request.user), pk=pk)
+    try:
+        result = action(user=request.user, offer_id=offer.pk)
+    except ValidationError as error:
+        report_errors(request, error)
+        return redirect("placements:offer_detail", pk=offer.pk)
+    messages.success(request, success)
+    return redirect("placements:offer_detail", pk=result.pk)
+
+
+@require_POST
+@role_required(Role.COMPANY_REP)
+def offer_publish(request, pk):
+    return _offer_action(request, pk, publish_offer, _("The offer is published."))
+
+
+@require_POST
+@role_required(Role.COMPANY_REP)
+def offer_close(request, pk):
+    return _offer_action(
+        request, pk, close_offer, _("The offer is closed. No new applications or bookings.")
+    )
+
+
+@require_POST
+@role_required(Role.COMPANY_REP)
+def offer_copy(request, pk):
+    return _offer_action(
+        request, pk, copy_offer, _("A copy has been made as a draft. Edit and publish it.")
+    )
