@@ -42,14 +42,32 @@ def profile(request):
         messages.success(request, _("Your profile has been saved."))
         # The page follows the language the user just chose.
         with translation.override(user.language):
-            return redirect(reverse("dashboard"))
+            response = redirect(reverse("dashboard"))
+        # As the language switch does: unprefixed URLs ("/") follow the new choice too.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
     return render(request, "accounts/profile.html", {"form": form})
 
 
 @require_POST
 def set_language(request):
     """Django's language switch, which also remembers a signed-in user's choice."""
-    response = django_set_language(request)
+    # Django resolves `next` in the active language (cookie or default here, outside the
+    # prefixed URLs): an /en/ page switched to Swedish would stay English. Resolve it in
+    # the language of its own prefix.
+    next_path = (request.POST.get("next") or "").split("?", 1)[0]
+    page_language = translation.get_language_from_path(next_path)
+    with translation.override(page_language or translation.get_language()):
+        response = django_set_language(request)
     language = request.POST.get("language")
     codes = {code for code, _name in settings.LANGUAGES}
     if request.user.is_authenticated and language in codes and request.user.language != language:

@@ -4,7 +4,9 @@ and a signed-in user lands on their dashboard in their own language."""
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import translation
 
@@ -28,6 +30,14 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """Render allauth's mail in the recipient's language and send it through the outbox."""
+        # The context allauth's own send_mail gives its templates ("Hello from {site}!").
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
         user = context.get("user")
         language = getattr(user, "language", None) or translation.get_language()
         with translation.override(language):

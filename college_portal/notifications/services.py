@@ -101,9 +101,7 @@ def deliver(notification_id):
     The row lock makes a second worker holding the same id wait, then find it sent.
     """
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update().filter(pk=notification_id).first()
-        )
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
         if notification is None or notification.status != Notification.Status.PENDING:
             return Outcome.ALREADY_DONE, None
         notification.attempts += 1

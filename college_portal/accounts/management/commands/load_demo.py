@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
-                _("Demo data is for trying the portal. With DEBUG=False, add --force to load it anyway.")
+                _(
+                    "Demo data is for trying the portal. With DEBUG=False, add --force to load it anyway."
+                )
             )
         with transaction.atomic():
             for _order, step in registry.demo_steps:

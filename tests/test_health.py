@@ -1,0 +1,85 @@
+"""The health check a load balancer or uptime monitor polls: /healthz."""
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+
+from tests.conftest import redis_available, require
+
+pytestmark = pytest.mark.django_db
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:6390/0"
+
+
+def health(client):
+    response = client.get("/healthz")
+    assert response["Content-Type"] == "application/json"
+    return response, response.json()
+
+
+def test_healthy_portal_answers_200(client):
+    response, body = health(client)
+
+    assert response.status_code == 200
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+    # Monitors must see the live state, never a cached answer.
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_needs_no_language_prefix_or_login(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert "Location" not in response
+
+
+def test_database_down_answers_503(client):
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response, body = health(client)
+
+    assert response.status_code == 503
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"] == "error: OperationalError"
+    # No connection details are given away.
+    assert "refused" not in response.content.decode()
+
+
+def test_redis_configured_but_down_answers_503(client, settings):
+    settings.REDIS_URL = UNREACHABLE_REDIS
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": UNREACHABLE_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+    response, body = health(client)
+
+    assert response.status_code == 503
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["redis"].startswith("error: ")
+
+
+def test_redis_not_configured_is_not_checked(client, settings):
+    settings.REDIS_URL = ""
+
+    response, body = health(client)
+
+    assert response.status_code == 200
+    assert "redis" not in body["checks"]
+
+
+def test_redis_up_is_reported(client):
+    require(redis_available(), "Redis is not available")
+
+    response, body = health(client)
+
+    assert response.status_code == 200
+    assert body["checks"]["redis"] == "ok"
