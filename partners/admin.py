@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -39,12 +39,20 @@ class AgreementInline(admin.TabularInline):
     fields = ["title", "valid_from", "valid_to", "responsible", "document"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        # Each row's title (str) names the organisation.
+        return super().get_queryset(request).select_related("organisation")
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
     readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        # Each row's title (str) names the user and the organisation.
+        return super().get_queryset(request).select_related("user", "organisation")
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -73,10 +81,16 @@ class AgreementStatusFilter(admin.SimpleListFilter):
             return queryset
         if value == "none":
             return queryset.filter(agreements__isnull=True)
-        by_status = Agreement.objects.with_status_on(timezone.localdate())
+        today = timezone.localdate()
+        by_status = Agreement.objects.with_status_on(today)
         if value not in by_status:
             return queryset
-        return queryset.filter(pk__in=by_status[value].values("organisation"))
+        queryset = queryset.filter(pk__in=by_status[value].values("organisation"))
+        if value == AgreementStatus.EXPIRED:
+            # An old agreement that was renewed does not make the organisation's one expired.
+            running = Agreement.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            queryset = queryset.exclude(pk__in=running.values("organisation"))
+        return queryset
 
 
 @admin.register(Organisation)
@@ -102,7 +116,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         latest_end = (
             Agreement.objects.filter(organisation=OuterRef("pk"))
-            .order_by("-valid_to")
+            # An open-ended agreement (no end date) outlasts any dated one, on every database.
+            .order_by(F("valid_to").desc(nulls_first=True))
             .values("valid_to")[:1]
         )
         return (

@@ -203,7 +203,10 @@ def hash_token(token):
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+        """Invitations that can still be accepted (check_usable refuses inactive organisations)."""
+        return self.filter(
+            accepted_at__isnull=True, expires_at__gt=timezone.now(), organisation__active=True
+        )
 
 
 class Invitation(models.Model):

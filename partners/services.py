@@ -1,5 +1,6 @@
 """State changes of the partners app: invitations sent and accepted."""
 
+import re
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -139,32 +140,41 @@ def accept_invitation(*, invitation_id, user=None, full_name="", password=None, 
     return user
 
 
+# In a part holding "<…>", a token is a bracketed address, a quoted name or a bare word.
+_ADDRESS_TOKEN = re.compile(r'<([^<>]*)>|"[^"]*"|[^\s,<>"]+')
+
+
+def _address_candidates(text):
+    """Each pasted address once, as typed: "Berg, Karin <k@x.se>" (Outlook) is one address."""
+    for part in re.split(r"[;\n]", text):
+        if "<" not in part:
+            yield from (chunk.strip() for chunk in part.split(",") if chunk.strip())
+            continue
+        for token in _ADDRESS_TOKEN.finditer(part):
+            if token.group(1) is not None:
+                if token.group(1).strip():
+                    yield token.group(1).strip()
+            elif "@" in token.group(0) and not token.group(0).startswith('"'):
+                yield token.group(0)  # a bare address beside a named one; other words are names
+
+
 def parse_addresses(text):
     """Split a pasted list (commas, semicolons, new lines, "Name <a@b>") into addresses.
 
     Returns (valid, invalid) lists, each without duplicates, in the order given.
     """
-    from email.utils import getaddresses
-
     from django.core.validators import validate_email
 
     valid, invalid = [], []
-    chunks = [c for c in text.replace(";", ",").replace("\n", ",").split(",") if c.strip()]
-    for _name, address in getaddresses(chunks):
-        address = address.strip().lower()
-        if not address:
-            continue
+    for candidate in _address_candidates(text):
         try:
-            validate_email(address)
+            validate_email(candidate)
         except ValidationError:
-            bucket = invalid
+            bucket, address = invalid, candidate
         else:
-            bucket = valid
+            bucket, address = valid, candidate.lower()
         if address not in bucket:
             bucket.append(address)
-    for chunk in chunks:  # getaddresses drops some malformed chunks silently
-        if "@" not in chunk and chunk.strip().lower() not in invalid:
-            invalid.append(chunk.strip())
     return valid, invalid
 
 

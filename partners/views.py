@@ -1,5 +1,7 @@
 """Views of the partners app: public partner pages, profile editing and invitations."""
 
+import copy
+
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
@@ -81,8 +83,9 @@ def _own_organisation_or_404(queryset: OrganisationQuerySet, slug):
 def edit_profile(request, slug):
     """A representative edits their own organisation's public profile; others get 404."""
     organisation = _own_organisation_or_404(Organisation.objects.editable_by(request.user), slug)
+    # The form works on a copy: a refused upload must not show as the "current logo".
     form = OrganisationProfileForm(
-        request.POST or None, request.FILES or None, instance=organisation
+        request.POST or None, request.FILES or None, instance=copy.copy(organisation)
     )
     if request.method == "POST" and form.is_valid():
         update_profile(
