@@ -36,6 +36,11 @@ def invite(*, organisation, email, invited_by, role=MembershipRole.REPRESENTATIV
     if not can_invite(invited_by, organisation):
         raise PermissionDenied
     email = email.strip().lower()
+    if not organisation.active:
+        raise ValidationError(
+            _("%(organisation)s is not active in the partnership; activate it before inviting.")
+            % {"organisation": organisation}
+        )
     if Membership.objects.filter(user__email__iexact=email, organisation=organisation).exists():
         raise ValidationError(
             _("%(email)s is already a member of %(organisation)s.")
@@ -98,6 +103,8 @@ def check_usable(invitation, user=None):
                 "This invitation was sent to another e-mail address. Sign out and open the link again."
             )
         )
+    if user is not None and user.is_authenticated and user.is_student:
+        raise InvitationError(_("A student account cannot join an organisation."))
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ creates the account (or joins a signed-in one) once, for the invited address onl
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -394,3 +394,19 @@ def test_outlook_list_invites_everyone_in_it(
 
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mailoutbox) == ["jonas@lk.se", "karin@lk.se"]
+
+
+def test_student_sees_the_refusal_before_any_join_button(client, student, company):
+    make_invitation(company, student.email, token="student-get-token")
+    client.force_login(student)
+    response = client.get(url("partners:invitation", token="student-get-token"))
+    assert response.status_code == 410
+    assert Membership.objects.filter(user=student).count() == 0
+
+
+def test_inviting_to_an_inactive_organisation_is_refused(company, lead, mailoutbox):
+    company.active = False
+    company.save()
+    with pytest.raises(ValidationError):
+        invite(organisation=company, email="sara@example.org", invited_by=lead)
+    assert not Invitation.objects.exists()
