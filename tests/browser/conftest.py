@@ -1,0 +1,61 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Never run `playwright install` here: the browser is /usr/bin/chromium. Without it the tests skip,
+or fail when PORTAL_REQUIRE_SERVICES=1 (see tests/conftest.py).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import chromium_available, require
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's launch options (--headed, --slowmo …) with Debian's Chromium."""
+    require(chromium_available(), f"Chromium is not installed at {CHROMIUM}")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A Swedish visitor: the browser asks for Swedish, as most of the portal's users' do.
+    return {**browser_context_args, "locale": "sv-SE"}
+
+
+@pytest.fixture(autouse=True)
+def _require_chromium():
+    require(chromium_available(), f"Chromium is not installed at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _timeouts(request):
+    """Fail fast: a page of this portal answers in well under a second."""
+    if "page" in request.fixturenames:
+        page = request.getfixturevalue("page")
+        page.set_default_timeout(5_000)
+        page.set_default_navigation_timeout(10_000)
+
+
+@pytest.fixture
+def shot():
+    """`shot(page, "name")` saves screenshots/name.png (full page) and returns its path."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def save(page, name, full_page=True):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return save
