@@ -16,6 +16,7 @@ from django.views.i18n import set_language as django_set_language
 
 from college_portal.accounts.access import role_required
 from college_portal.accounts.forms import ProfileForm
+from college_portal.accounts.language import remember_language
 from college_portal.accounts.registry import render_sections
 from college_portal.csvexport import csv_response
 from college_portal.reports import build_report, report_rows_for_csv
@@ -44,17 +45,7 @@ def profile(request):
         with translation.override(user.language):
             response = redirect(reverse("dashboard"))
         # As the language switch does: unprefixed URLs ("/") follow the new choice too.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-        return response
+        return remember_language(response, user.language)
     return render(request, "accounts/profile.html", {"form": form})
 
 

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from college_portal.notifications.services import notify_rendered
 
+from .language import remember_language
 from .models import Role
 
 
@@ -65,12 +66,4 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
-        # Remember the user's language for pages without a language prefix.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            max_age=365 * 24 * 3600,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-        )
-        return response
+        return remember_language(response, user.language)

@@ -73,3 +73,34 @@ def test_switch_does_not_redirect_off_site(client):
 
 def test_switch_is_post_only(client):
     assert client.get(reverse("set_language"), {"language": "en"}).status_code == 405
+
+
+def test_language_chosen_before_signing_in_is_kept_after(client, student):
+    from tests.factories import PASSWORD
+
+    assert student.language == "sv"
+    switch(client, url("sv", "home"), "en")
+
+    response = client.post(
+        url("en", "account_login"), {"login": student.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url == url("en", "dashboard")
+    student.refresh_from_db()
+    assert student.language == "en"
+
+
+def test_first_visit_in_the_default_language_keeps_a_stored_english_preference(client, student):
+    from tests.factories import PASSWORD
+
+    student.language = "en"
+    student.save()
+
+    response = client.post(
+        url("sv", "account_login"), {"login": student.email, "password": PASSWORD}
+    )
+
+    assert response.url == url("en", "dashboard")
+    student.refresh_from_db()
+    assert student.language == "en"
