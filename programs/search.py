@@ -49,14 +49,22 @@ def search(queryset, text):
     if not words:
         return queryset
     if not is_postgres():
+        from .models import ProgrammeCourse
+
         condition = Q()
         for word in words:
+            # A subquery per word: the words may be in different courses of the programme
+            # (one join shared by all words would need them all in the same course).
+            # Names and descriptions of courses, as PostgreSQL's vector has them.
+            in_a_course = ProgrammeCourse.objects.filter(
+                Q(course__name__icontains=word) | Q(course__description__icontains=word)
+            )
             condition &= (
                 Q(name__icontains=word)
                 | Q(description__icontains=word)
-                | Q(courses__name__icontains=word)
+                | Q(pk__in=in_a_course.values("programme_id"))
             )
-        return queryset.filter(condition).distinct()
+        return queryset.filter(condition)
     # Tokens are \w+ only, so the raw query cannot be malformed.
     prefix = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
     stemmed = SearchQuery(" ".join(words), config=CONFIG)
@@ -66,7 +74,11 @@ def search(queryset, text):
         .annotate(
             rank=SearchRank("search_vector", query),
             exact=Case(
-                When(name__iexact=" ".join(words), then=Value(1)),
+                # The title as typed ("CNC-operatör") or as its words ("CNC operatör").
+                When(
+                    Q(name__iexact=text.strip()) | Q(name__iexact=" ".join(words)),
+                    then=Value(1),
+                ),
                 default=Value(0),
                 output_field=IntegerField(),
             ),

@@ -61,7 +61,9 @@ def decide_requirement(*, requirement_id, decided_by, accept, reason=""):
     if not decided_by.is_staff:
         raise PermissionDenied
     requirement = (
-        CompetenceRequirement.objects.select_for_update()
+        # Lock the requirement only: `proposed_by` is nullable (an outer join), and PostgreSQL
+        # refuses FOR UPDATE on the nullable side of an outer join.
+        CompetenceRequirement.objects.select_for_update(of=("self",))
         .select_related("organisation", "proposed_by")
         .get(pk=requirement_id)
     )

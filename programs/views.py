@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from college_portal.accounts.access import role_required, visible_object_or_404
@@ -68,7 +69,9 @@ def _structured_data(request, programme, plan, intakes):
         data["applicationDeadline"] = upcoming[0].application_deadline.isoformat()
         data["maximumEnrollment"] = upcoming[0].seats
     script = json_script(data)
-    return script.replace('type="application/json"', 'type="application/ld+json"', 1)
+    # str.replace drops SafeString: mark it safe again, or the template escapes the whole
+    # <script> into visible text. json_script has already escaped <, > and & in the data.
+    return mark_safe(script.replace('type="application/json"', 'type="application/ld+json"', 1))
 
 
 def programme_detail(request, slug):
@@ -148,10 +151,9 @@ def requirement_new(request):
     return render(request, "programs/requirement_form.html", {"form": form})
 
 
-@login_required
 def requirement_edit(request, pk):
     """The proposing organisation sees its requirement (with the reason if rejected) and edits
-    it while proposed; others see only accepted ones, and cannot edit."""
+    it while proposed; others, visitors too, see only accepted ones, and cannot edit."""
     requirement = visible_object_or_404(
         CompetenceRequirement.objects.select_related("organisation").prefetch_related(
             "programmes", "coverage__course"
@@ -159,7 +161,10 @@ def requirement_edit(request, pk):
         request.user,
         pk=pk,
     )
-    own = requirement.organisation.memberships.filter(user=request.user).exists()
+    own = (
+        request.user.is_authenticated
+        and requirement.organisation.memberships.filter(user=request.user).exists()
+    )
     editable = own and requirement.status == CompetenceRequirement.Status.PROPOSED
     form = None
     if editable:
