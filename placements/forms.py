@@ -89,7 +89,14 @@ class BaseSlotFormSet(forms.BaseInlineFormSet):
 
 
 SlotFormSet = forms.inlineformset_factory(
-    Offer, Slot, form=SlotForm, formset=BaseSlotFormSet, extra=2, can_delete=True, max_num=20
+    Offer,
+    Slot,
+    form=SlotForm,
+    formset=BaseSlotFormSet,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,  # a new, empty time has nothing to delete
+    max_num=20,
 )
 
 

@@ -1,6 +1,7 @@
 """Who hears about what in placements; every event has one key, so it is sent once."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -10,6 +11,8 @@ from college_portal.notifications.kinds import register_attachments
 from college_portal.notifications.services import notify
 
 from .models import Booking, BookingStatus
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _path(user, name, *args):
@@ -79,7 +82,8 @@ def _booking_context(booking, user):
         "organisation": slot.offer.organisation.name,
         "address": slot.offer.address,
         "municipality": slot.offer.municipality,
-        "starts_at": slot.starts_at.isoformat(),
+        # For reading, in Stockholm time: "2026-12-02 09:00" (the database's time is UTC).
+        "starts_at": slot.starts_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M"),
         "group_size": booking.group_size,
         "class_name": booking.class_name,
         "path": _path(user, "placements:booking_detail", booking.pk),

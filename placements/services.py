@@ -6,7 +6,7 @@ internship places; the slot via a conditional UPDATE for study visits), then che
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,7 +113,7 @@ def copy_offer(*, user, offer_id):
     """A new draft with the same content (and future slots without bookings)."""
     original = managed_offers(user).get(pk=offer_id)
     programmes = list(original.programmes.all())
-    slots = list(original.slots.all())
+    slots = list(original.slots.filter(starts_at__gt=timezone.now()))
     copy = Offer.objects.get(pk=original.pk)
     copy.pk = None
     copy.title = _("Copy of %(title)s") % {"title": original.title}
@@ -141,9 +141,14 @@ def apply(*, student, offer_id, motivation, cv=None):
         raise ValidationError(_("This offer is not open for applications."))
     if Application.objects.filter(offer=offer, student=student).exists():
         raise ValidationError(_("You have already applied for this internship."))
-    application = Application.objects.create(
-        offer=offer, student=student, motivation=motivation, cv=cv or ""
-    )
+    try:
+        # A double click passes the check above twice; the unique constraint stops the second.
+        with transaction.atomic():
+            application = Application.objects.create(
+                offer=offer, student=student, motivation=motivation, cv=cv or ""
+            )
+    except IntegrityError:
+        raise ValidationError(_("You have already applied for this internship.")) from None
     _record(
         actor=student,
         action="application.submitted",
@@ -306,13 +311,19 @@ def book(*, user, slot_id, group_size=1, class_name="", teacher_contact=""):
         raise ValidationError(
             _("Not enough places left on this time: %(left)d left.") % {"left": slot.places_left}
         )
-    booking = Booking.objects.create(
-        slot=slot,
-        booked_by=user,
-        group_size=group_size,
-        class_name=class_name,
-        teacher_contact=teacher_contact,
-    )
+    try:
+        # A double click passes the check above twice; the unique constraint stops the second
+        # (and the error undoes its taking of places).
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                slot=slot,
+                booked_by=user,
+                group_size=group_size,
+                class_name=class_name,
+                teacher_contact=teacher_contact,
+            )
+    except IntegrityError:
+        raise ValidationError(_("You have already booked this time.")) from None
     _record(
         actor=user, action="booking.confirmed", to_status=BookingStatus.CONFIRMED, booking=booking
     )

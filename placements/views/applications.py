@@ -15,7 +15,7 @@ from college_portal.accounts.models import Role
 from ..forms import ApplicationForm, DecisionForm
 from ..models import FILLED, Application, ApplicationStatus, Offer
 from ..services import apply, complete, decide, first_waitlisted, managed_offers, withdraw
-from .common import report_errors
+from .common import report_errors, with_status_labels
 
 
 @require_POST
@@ -56,7 +56,9 @@ def application_detail(request, pk):
     )
     user = request.user
     deciding = application.offer.organisation.memberships.filter(user=user).exists()
-    history = list(application.history.select_related("actor"))
+    history = with_status_labels(
+        list(application.history.select_related("actor")), ApplicationStatus
+    )
     return render(
         request,
         "placements/application_detail.html",

@@ -13,9 +13,9 @@ from college_portal.accounts.models import Role
 
 from ..calendar import booking_calendar
 from ..forms import BookingForm
-from ..models import Booking, Offer
+from ..models import Booking, BookingStatus, Offer
 from ..services import book, cancel_booking
-from .common import report_errors
+from .common import report_errors, with_status_labels
 
 
 @require_POST
@@ -60,7 +60,9 @@ def booking_detail(request, pk):
         "placements/booking_detail.html",
         {
             "booking": booking,
-            "history": list(booking.history.select_related("actor")),
+            "history": with_status_labels(
+                list(booking.history.select_related("actor")), BookingStatus
+            ),
             "own": booking.booked_by_id == request.user.pk,
         },
     )
