@@ -55,6 +55,12 @@ class MembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user", "organisation")
 
 
+def offer_count_annotation():
+    """Offers per organisation, when the placements app (a higher layer) adds them."""
+    names = {rel.name for rel in Organisation._meta.related_objects}
+    return {"offers_total": Count("offers", distinct=True)} if "offers" in names else {}
+
+
 class RoleFilter(admin.SimpleListFilter):
     title = _("partnership role")
     parameter_name = "role"
@@ -103,6 +109,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "municipality",
         "agreement_until",
         "member_count",
+        "offer_count",
         "active",
     ]
     list_filter = ["kind", RoleFilter, "municipality", "active", AgreementStatusFilter]
@@ -126,6 +133,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             .annotate(
                 agreement_valid_to=Subquery(latest_end),
                 members_total=Count("memberships", distinct=True),
+                **offer_count_annotation(),
             )
             .prefetch_related("roles")
         )
@@ -141,6 +149,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="members_total")
     def member_count(self, obj):
         return obj.members_total
+
+    @admin.display(description=_("offers"))
+    def offer_count(self, obj):
+        return getattr(obj, "offers_total", "–")
 
     def get_urls(self):
         return [

@@ -1,6 +1,6 @@
 """What placements adds to the shell: navigation, dashboards, page sections, report, demo."""
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from .models import (
     Booking,
     BookingStatus,
     Offer,
+    OfferStatus,
     StudentProfile,
 )
 from .report import placements_section
@@ -68,6 +69,14 @@ def student_dashboard(request):
     }
 
 
+# Published first, then drafts being prepared, then closed ones.
+STATUS_ORDER = Case(
+    When(status=OfferStatus.PUBLISHED, then=Value(0)),
+    When(status=OfferStatus.DRAFT, then=Value(1)),
+    default=Value(2),
+)
+
+
 def representative_dashboard(request):
     user = request.user
     if user.role != Role.COMPANY_REP:
@@ -80,7 +89,7 @@ def representative_dashboard(request):
             filled=Count("applications", filter=Q(applications__status__in=FILLED)),
             total=Count("applications"),
         )
-        .order_by("-undecided", "status", "-created_at")
+        .order_by("-undecided", STATUS_ORDER, "-created_at")
     )
     return "placements/dashboard_representative.html", {"offers": offers}
 

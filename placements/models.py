@@ -53,13 +53,16 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(organisation__memberships__user=user)
 
     def visible_to(self, user):
-        """Published offers for everyone; drafts and closed ones to their organisation and leads."""
+        """Published offers for everyone; drafts and closed ones to their organisation and leads,
+        and a closed one still to the students who applied or booked."""
         if user.is_authenticated and user.is_staff:
             return self
         if user.is_authenticated:
             return self.filter(
                 Q(status=OfferStatus.PUBLISHED, organisation__active=True)
                 | Q(organisation__memberships__user=user)
+                | Q(status=OfferStatus.CLOSED, applications__student=user)
+                | Q(status=OfferStatus.CLOSED, slots__bookings__booked_by=user)
             ).distinct()
         return self.published()
 

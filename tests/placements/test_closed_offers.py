@@ -1,0 +1,37 @@
+"""A closed offer stays readable for the students who applied, not for anyone else; the
+representative's dashboard lists published offers before drafts and closed ones."""
+
+import pytest
+
+from placements.models import OfferStatus
+
+from .conftest import url
+from .factories import ApplicationFactory, OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_applicant_still_sees_a_closed_offer_others_do_not(client, offer, student, student2):
+    ApplicationFactory(offer=offer, student=student)
+    offer.status = OfferStatus.CLOSED
+    offer.save()
+
+    client.force_login(student)
+    response = client.get(url("placements:offer_detail", offer.pk))
+    assert response.status_code == 200
+    assert offer.title in response.content.decode()
+
+    client.force_login(student2)
+    assert client.get(url("placements:offer_detail", offer.pk)).status_code == 404
+    client.logout()
+    assert client.get(url("placements:offer_detail", offer.pk)).status_code == 404
+
+
+def test_dashboard_lists_published_before_drafts_and_closed(client, rep, company):
+    closed = OfferFactory(organisation=company, title="Stängd svarvplats", status=OfferStatus.CLOSED)
+    draft = OfferFactory(organisation=company, title="Utkast fräsplats", status=OfferStatus.DRAFT)
+    published = OfferFactory(organisation=company, title="Publicerad mätplats")
+    client.force_login(rep)
+    page = client.get(url("dashboard")).content.decode()
+    positions = [page.index(o.title) for o in (published, draft, closed)]
+    assert positions == sorted(positions)
