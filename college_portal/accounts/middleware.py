@@ -18,7 +18,9 @@ class StaffMFAMiddleware:
         if settings.REQUIRE_STAFF_MFA and self._needs_second_factor(request):
             messages.warning(
                 request,
-                _("Project leads must turn on two-factor authentication before using the administration."),
+                _(
+                    "Project leads must turn on two-factor authentication before using the administration."
+                ),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
@@ -32,6 +34,4 @@ class StaffMFAMiddleware:
             return False
         from allauth.mfa.models import Authenticator
 
-        return not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists()
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -28,7 +28,9 @@ def test_applicant_still_sees_a_closed_offer_others_do_not(client, offer, studen
 
 
 def test_dashboard_lists_published_before_drafts_and_closed(client, rep, company):
-    closed = OfferFactory(organisation=company, title="Stängd svarvplats", status=OfferStatus.CLOSED)
+    closed = OfferFactory(
+        organisation=company, title="Stängd svarvplats", status=OfferStatus.CLOSED
+    )
     draft = OfferFactory(organisation=company, title="Utkast fräsplats", status=OfferStatus.DRAFT)
     published = OfferFactory(organisation=company, title="Publicerad mätplats")
     client.force_login(rep)

@@ -16,7 +16,9 @@ def test_organisation_changelist_counts_each_partners_offers(client, lead, compa
     client.force_login(lead)
     page = client.get(reverse("admin:partners_organisation_changelist")).content.decode()
     cells = dict(
-        re.findall(r'<a href="[^"]*/(\d+)/change/[^"]*">[^<]*</a>.*?field-offer_count">(\d+)<', page, re.S)
+        re.findall(
+            r'<a href="[^"]*/(\d+)/change/[^"]*">[^<]*</a>.*?field-offer_count">(\d+)<', page, re.S
+        )
     )
     assert cells[str(company.pk)] == "3"
     assert cells[str(company2.pk)] == "1"
