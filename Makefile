@@ -46,6 +46,7 @@ up: migrate
 # Rebuild the translation catalogues (needs GNU gettext) after changing strings.
 messages: install
 	$(BIN)/python manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles
+	scripts/fill_en_catalogue.sh
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: install
