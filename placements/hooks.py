@@ -69,6 +69,8 @@ def student_dashboard(request):
     }
 
 
+DASHBOARD_OFFERS = 25
+
 # Published first, then drafts being prepared, then closed ones.
 STATUS_ORDER = Case(
     When(status=OfferStatus.PUBLISHED, then=Value(0)),
@@ -81,17 +83,18 @@ def representative_dashboard(request):
     user = request.user
     if user.role != Role.COMPANY_REP:
         return None
+    mine = Offer.objects.of_member(user)
     offers = list(
-        Offer.objects.of_member(user)
-        .select_related("organisation")
+        mine.select_related("organisation")
         .annotate(
             undecided=Count("applications", filter=Q(applications__status__in=UNDECIDED)),
             filled=Count("applications", filter=Q(applications__status__in=FILLED)),
             total=Count("applications"),
         )
-        .order_by("-undecided", STATUS_ORDER, "-created_at")
+        .order_by("-undecided", STATUS_ORDER, "-created_at")[:DASHBOARD_OFFERS]
     )
-    return "placements/dashboard_representative.html", {"offers": offers}
+    total = len(offers) if len(offers) < DASHBOARD_OFFERS else mine.count()
+    return "placements/dashboard_representative.html", {"offers": offers, "total": total}
 
 
 def school_dashboard(request):

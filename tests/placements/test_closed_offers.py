@@ -37,3 +37,14 @@ def test_dashboard_lists_published_before_drafts_and_closed(client, rep, company
     page = client.get(url("dashboard")).content.decode()
     positions = [page.index(o.title) for o in (published, draft, closed)]
     assert positions == sorted(positions)
+
+
+def test_dashboard_shows_at_most_25_offers_and_says_how_many_there_are(
+    client, rep, company, django_assert_max_num_queries
+):
+    OfferFactory.create_batch(30, organisation=company)
+    client.force_login(rep)
+    with django_assert_max_num_queries(12):
+        page = client.get(url("dashboard", lang="en")).content.decode()
+    assert page.count("/offers/") >= 25
+    assert "Showing the 25 offers that need attention first, of 30." in page
