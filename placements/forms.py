@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from partners.models import Organisation, OrganisationKind
 from partners.municipalities import MUNICIPALITY_CHOICES
@@ -71,7 +72,11 @@ class SlotForm(forms.ModelForm):
         if self.instance.pk and capacity is not None and capacity < self.instance.places_taken:
             self.add_error(
                 "capacity",
-                _("%(taken)d places are already booked; the capacity cannot be lower.")
+                ngettext(
+                    "%(taken)d place is already booked; the capacity cannot be lower.",
+                    "%(taken)d places are already booked; the capacity cannot be lower.",
+                    self.instance.places_taken,
+                )
                 % {"taken": self.instance.places_taken},
             )
         return cleaned
@@ -156,7 +161,9 @@ class BookingForm(forms.Form):
         slots = offer.slots.filter(starts_at__gt=timezone.now()).order_by("starts_at")
         self.fields["slot"].queryset = slots
         self.fields["slot"].label_from_instance = lambda s: (
-            _("%(start)s – %(left)d places left")
+            ngettext(
+                "%(start)s – %(left)d place left", "%(start)s – %(left)d places left", s.places_left
+            )
             % {
                 "start": timezone.localtime(s.starts_at).strftime("%Y-%m-%d %H:%M"),
                 "left": s.places_left,

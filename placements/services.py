@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.models import Organisation
 
@@ -309,7 +310,12 @@ def book(*, user, slot_id, group_size=1, class_name="", teacher_contact=""):
     if not taken:
         slot.refresh_from_db(fields=["places_taken"])
         raise ValidationError(
-            _("Not enough places left on this time: %(left)d left.") % {"left": slot.places_left}
+            ngettext(
+                "Not enough places left on this time: %(left)d left.",
+                "Not enough places left on this time: %(left)d left.",
+                slot.places_left,
+            )
+            % {"left": slot.places_left}
         )
     try:
         # A double click passes the check above twice; the unique constraint stops the second

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from icalendar import Calendar
 
 from placements.models import Booking, BookingStatus, Slot
@@ -120,7 +120,11 @@ def test_over_capacity_is_refused_and_nothing_is_booked(client, teacher, teacher
     response = book(client, slot, group_size=5, class_name="TE22A", teacher_contact="sven@x.se")
 
     with translation.override("sv"):
-        expected = gettext("Not enough places left on this time: %(left)d left.") % {"left": 2}
+        expected = ngettext(
+            "Not enough places left on this time: %(left)d left.",
+            "Not enough places left on this time: %(left)d left.",
+            2,
+        ) % {"left": 2}
     assert shown_messages(response) == [expected]
     assert Booking.objects.count() == 1
     assert places_taken(slot) == 18
