@@ -25,7 +25,7 @@ from .models import (
     SteeringGroup,
     SteeringGroupMember,
 )
-from .services import invite_many
+from .views import send_invitations
 
 
 class PartnerRoleInline(admin.TabularInline):
@@ -170,26 +170,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = InviteContactsForm(request.POST or None, initial={"language": "sv"})
         if request.method == "POST" and form.is_valid():
-            invitations, skipped = invite_many(
-                organisation=organisation,
-                emails=form.cleaned_data["addresses"],
-                invited_by=request.user,
-                role=form.cleaned_data["role"],
-                language=form.cleaned_data["language"],
-            )
-            if invitations:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d invitation sent.",
-                        "%(count)d invitations sent.",
-                        len(invitations),
-                    )
-                    % {"count": len(invitations)},
-                    messages.SUCCESS,
-                )
-            for email, reason in skipped:
-                self.message_user(request, f"{email}: {reason}", messages.WARNING)
+            send_invitations(request, organisation, form)
             return redirect("admin:partners_organisation_change", organisation.pk)
         context = {
             **self.admin_site.each_context(request),

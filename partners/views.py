@@ -103,6 +103,27 @@ def edit_profile(request, slug):
     )
 
 
+def send_invitations(request, organisation, form):
+    """Invite the addresses of a valid InviteContactsForm and tell the inviter what happened
+    (used by the organisation admin's page and the project lead's admin page alike)."""
+    invitations, skipped = invite_many(
+        organisation=organisation,
+        emails=form.cleaned_data["addresses"],
+        invited_by=request.user,
+        role=form.cleaned_data["role"],
+        language=form.cleaned_data["language"],
+    )
+    if invitations:
+        messages.success(
+            request,
+            ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", len(invitations))
+            % {"count": len(invitations)},
+        )
+    for email, reason in skipped:
+        messages.warning(request, _("%(email)s: %(reason)s") % {"email": email, "reason": reason})
+    return invitations
+
+
 @login_required
 def invite_colleagues(request, slug):
     """An organisation admin invites colleagues to their own organisation only."""
@@ -111,23 +132,7 @@ def invite_colleagues(request, slug):
     )
     form = InviteContactsForm(request.POST or None, initial={"language": request.user.language})
     if request.method == "POST" and form.is_valid():
-        invitations, skipped = invite_many(
-            organisation=organisation,
-            emails=form.cleaned_data["addresses"],
-            invited_by=request.user,
-            role=form.cleaned_data["role"],
-            language=form.cleaned_data["language"],
-        )
-        if invitations:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d invitation sent.", "%(count)d invitations sent.", len(invitations)
-                )
-                % {"count": len(invitations)},
-            )
-        for email, reason in skipped:
-            messages.warning(request, f"{email}: {reason}")
+        send_invitations(request, organisation, form)
         return redirect("dashboard")
     return render(
         request, "partners/invite_colleagues.html", {"organisation": organisation, "form": form}

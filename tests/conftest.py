@@ -119,3 +119,29 @@ def lead(db):
         is_staff=True,
         is_superuser=True,
     )
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup):
+    """A real Celery worker on Redis, in a thread, for the tests of one module.
+
+    Tests using it need `django_db(transaction=True)`: the worker has its own connection.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from college_portal.celery import app
+
+    require(redis_available(), "Redis is not available for a real Celery worker")
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        app.control.purge()
+        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10) as w:
+            yield w
+    finally:
+        app.conf.task_always_eager = was_eager
+        # The test settings give each run a queue of its own: leave no trace of it.
+        with app.connection_for_write() as connection:
+            queue = app.amqp.queues[app.conf.task_default_queue].bind(connection.default_channel)
+            queue.declare()
+            queue.delete()

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
@@ -25,31 +24,12 @@ from college_portal.celery import app
 from college_portal.notifications.models import Notification
 from college_portal.notifications.services import RELAY_GRACE, notify
 from college_portal.notifications.tasks import relay_unsent, send_notification
-from tests.conftest import redis_available, require
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 # Nothing listens here: connections are refused at once.
 CLOSED_BROKER = "redis://127.0.0.1:6390/0"
 TIMEOUT = 15
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup):
-    require(redis_available(), "Redis is not available for a real Celery worker")
-    was_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
-        app.control.purge()
-        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10) as w:
-            yield w
-    finally:
-        app.conf.task_always_eager = was_eager
-        # The test settings give each run a queue of its own: leave no trace of it.
-        with app.connection_for_write() as connection:
-            queue = app.amqp.queues[app.conf.task_default_queue].bind(connection.default_channel)
-            queue.declare()
-            queue.delete()
 
 
 @pytest.fixture

@@ -10,15 +10,12 @@ import threading
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 
-from college_portal.celery import app
 from college_portal.notifications.models import Notification
 from college_portal.notifications.tasks import send_notification
 from placements.models import Application, ApplicationStatus
-from tests.conftest import redis_available, require
 
 from .conftest import url
 
@@ -26,24 +23,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 15
 MOTIVATION = "Jag vill lära mig köra en femaxlig fräs och läsa ritningar enligt ISO GPS."
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup):
-    require(redis_available(), "Redis is not available for a real Celery worker")
-    was_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
-        app.control.purge()
-        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10) as w:
-            yield w
-    finally:
-        app.conf.task_always_eager = was_eager
-        # The test settings give each run a queue of its own: leave no trace of it.
-        with app.connection_for_write() as connection:
-            queue = app.amqp.queues[app.conf.task_default_queue].bind(connection.default_channel)
-            queue.declare()
-            queue.delete()
 
 
 @pytest.fixture
