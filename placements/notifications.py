@@ -24,37 +24,42 @@ def _representatives(organisation_id):
     return User.objects.filter(memberships__organisation_id=organisation_id, is_active=True)
 
 
-def application_received(application):
-    offer = application.offer
-    for rep in _representatives(offer.organisation_id):
+def _notify_representatives(offer, *, kind, event, url_name, url_arg, **context):
+    """One notification per active representative of the offer's organisation and event;
+    returns how many representatives there are."""
+    reps = list(_representatives(offer.organisation_id))
+    for rep in reps:
         notify(
-            kind="application_received",
-            event_key=f"application-received:{application.pk}:{rep.pk}",
+            kind=kind,
+            event_key=f"{event}:{rep.pk}",
             email=rep.email,
             recipient=rep,
-            context={
-                "offer": offer.title,
-                "student": application.student.get_full_name(),
-                "path": _path(rep, "placements:application_detail", application.pk),
-            },
+            context={"offer": offer.title, "path": _path(rep, url_name, url_arg), **context},
         )
+    return len(reps)
+
+
+def application_received(application):
+    _notify_representatives(
+        application.offer,
+        kind="application_received",
+        event=f"application-received:{application.pk}",
+        url_name="placements:application_detail",
+        url_arg=application.pk,
+        student=application.student.get_full_name(),
+    )
 
 
 def application_withdrawn(application, was_accepted):
-    offer = application.offer
-    for rep in _representatives(offer.organisation_id):
-        notify(
-            kind="application_withdrawn",
-            event_key=f"application-withdrawn:{application.pk}:{rep.pk}",
-            email=rep.email,
-            recipient=rep,
-            context={
-                "offer": offer.title,
-                "student": application.student.get_full_name(),
-                "was_accepted": was_accepted,
-                "path": _path(rep, "placements:applicants", offer.pk),
-            },
-        )
+    _notify_representatives(
+        application.offer,
+        kind="application_withdrawn",
+        event=f"application-withdrawn:{application.pk}",
+        url_name="placements:applicants",
+        url_arg=application.offer_id,
+        student=application.student.get_full_name(),
+        was_accepted=was_accepted,
+    )
 
 
 def decision(application, change):
@@ -157,21 +162,15 @@ def report_passed_deadlines(*, today=None):
     )
     count = 0
     for offer in offers:
-        undecided = offer.applications.filter(status__in=UNDECIDED).count()
-        for rep in _representatives(offer.organisation_id):
-            notify(
-                kind="deadline_passed",
-                event_key=f"deadline-passed:{offer.pk}:{offer.application_deadline}:{rep.pk}",
-                email=rep.email,
-                recipient=rep,
-                context={
-                    "offer": offer.title,
-                    "undecided": undecided,
-                    "deadline": offer.application_deadline.isoformat(),
-                    "path": _path(rep, "placements:applicants", offer.pk),
-                },
-            )
-            count += 1
+        count += _notify_representatives(
+            offer,
+            kind="deadline_passed",
+            event=f"deadline-passed:{offer.pk}:{offer.application_deadline}",
+            url_name="placements:applicants",
+            url_arg=offer.pk,
+            undecided=offer.applications.filter(status__in=UNDECIDED).count(),
+            deadline=offer.application_deadline.isoformat(),
+        )
     return count
 
 
