@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path(_("about/"), views.about, name="about"),
     path(_("dashboard/"), views.dashboard, name="dashboard"),
     path(_("profile/"), views.profile, name="profile"),
+    path(_("my-data/"), views.my_data, name="my_data"),
     path(_("report/"), views.report, name="report"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
@@ -15,8 +16,9 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from college_portal.accounts.access import role_required
-from college_portal.accounts.forms import ProfileForm
+from college_portal.accounts.forms import DeleteAccountForm, ProfileForm
 from college_portal.accounts.language import remember_language
+from college_portal.accounts.personal_data import delete_account, export_personal_data
 from college_portal.accounts.registry import render_sections
 from college_portal.csvexport import csv_response
 from college_portal.reports import build_report, report_rows_for_csv
@@ -97,3 +99,24 @@ def report(request):
         rows = list(report_rows_for_csv(sections))
         return csv_response("partnership-report.csv", rows[0] if rows else [], rows[1:])
     return render(request, "report.html", {"sections": sections})
+
+
+@login_required
+def my_data(request):
+    """See what the portal keeps, download it as JSON, or delete the account."""
+    user = request.user
+    if request.GET.get("format") == "json":
+        response = JsonResponse(
+            export_personal_data(user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+        response["Content-Disposition"] = 'attachment; filename="mina-uppgifter.json"'
+        return response
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        delete_account(user=user)
+        logout(request)
+        messages.success(
+            request, _("Your account has been deleted. Thank you for using the portal.")
+        )
+        return redirect("home")
+    return render(request, "accounts/my_data.html", {"form": form})

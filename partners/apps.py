@@ -7,4 +7,4 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import hooks  # noqa: F401
+        from . import hooks, personal_data  # noqa: F401

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import hooks, language  # noqa: F401
+        from . import hooks, language, personal_data_hooks  # noqa: F401

@@ -26,3 +26,31 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "language"]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the account cannot be restored."), required=True
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        if self.user.is_staff:
+            raise forms.ValidationError(
+                _(
+                    "Project leads' accounts are closed by another project lead in the administration."
+                )
+            )
+        return password

@@ -2,7 +2,8 @@
 
 - navigation: links per role in the site header;
 - sections: panels on a shared page ("home", "dashboard"), each a function of the request;
-- demo steps: what `load_demo` creates, in order.
+- demo steps: what `load_demo` creates, in order;
+- personal data: what each app exports about a person and how it anonymises them.
 """
 
 from collections import defaultdict
@@ -23,13 +24,14 @@ class Registry:
     nav: list = field(default_factory=list)
     sections: dict = field(default_factory=lambda: defaultdict(list))
     demo_steps: list = field(default_factory=list)
+    personal_data: list = field(default_factory=list)
 
 
 registry = Registry()
 
 
 def _add(entries, order, func):
-    if all(f is not func for _o, f in entries):
+    if all(f != func for _o, f in entries):
         entries.append((order, func))
         entries.sort(key=lambda pair: pair[0])
 
@@ -58,3 +60,9 @@ def render_sections(page, request, **kwargs):
 def register_demo_step(func, order=100):
     """`func(stdout)` creates or updates demo data idempotently."""
     _add(registry.demo_steps, order, func)
+
+
+def register_personal_data(export, erase, order=100):
+    """`export(user)` returns (key, JSON-able data); `erase(user)` removes or anonymises the
+    person's data of that app, keeping what statistics need."""
+    _add(registry.personal_data, order, (export, erase))
