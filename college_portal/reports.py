@@ -8,6 +8,12 @@ from dataclasses import dataclass, field
 _sections = []
 
 
+class Flag(str):
+    """A cell that needs attention (a rule broken): shown highlighted, exported as its text."""
+
+    flag = True
+
+
 @dataclass
 class Table:
     caption: str

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from college_portal.reports import Section, Table
+from college_portal.reports import Flag, Section, Table
 
 from .models import (
     Agreement,
@@ -23,7 +23,8 @@ from .municipalities import MUNICIPALITIES
 
 
 def yes_no(value):
-    return _("Yes") if value else _("No")
+    """Yes, or a flagged No: every 'no' here is a certification criterion not met."""
+    return _("Yes") if value else Flag(_("No"))
 
 
 def partners_section():

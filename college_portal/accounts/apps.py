@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "college_portal.accounts"
     label = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("Users and roles")
 
     def ready(self):
         from . import hooks, language, personal_data_hooks  # noqa: F401

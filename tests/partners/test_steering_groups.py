@@ -188,3 +188,6 @@ def test_report_shows_who_meets_the_rule(client, lead, two_groups):
     assert rows["Lokal styrgrupp Södertälje"][2:] == [3, 1, "No", "No", "No"]
     html = response.content.decode()
     assert "Regional styrgrupp" in html and "Lokal styrgrupp Södertälje" in html
+    # A broken rule stands out; a kept one does not.
+    assert html.count('<strong class="badge badge-error">No</strong>') == 3
+    assert '<strong class="badge badge-error">Yes</strong>' not in html
