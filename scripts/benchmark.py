@@ -25,7 +25,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test.runner import DiscoverRunner  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -129,6 +129,7 @@ def run():
     for scale in (0, 200):
         if scale:
             grow(scale)
+            reset_queries()  # the build-up filled Django's capped query log
         print(
             f"\n-- demo data + {scale} programmes and {scale} offers with {5 * scale} applications"
         )
