@@ -239,7 +239,10 @@ STORAGES = {
     # that check access.
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")},
+        "OPTIONS": {
+            "location": env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private"),
+            "base_url": "/private/",
+        },
     },
     "staticfiles": {
         "BACKEND": (

@@ -1,6 +1,7 @@
 """Validation of uploaded files by their content, not their name (PDF documents, logo images)."""
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,12 @@ MAX_PDF_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_BYTES = 1 * 1024 * 1024
 MAX_IMAGE_PIXELS = 4000 * 4000
 IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
+
+
+def private_storage():
+    """Personal and internal documents (CVs, agreements, minutes): outside the web root,
+    served only through views that check who is asking."""
+    return storages["private"]
 
 
 @deconstructible

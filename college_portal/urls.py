@@ -1,7 +1,6 @@
 """Root URLs: language-prefixed pages, with the health check and language switch outside."""
 
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -18,6 +17,8 @@ admin.site.index_title = _("Partnership administration")
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("media/<path:name>", views.public_media, name="public_media"),
+    path("private/<path:name>", views.staff_document, name="staff_document"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -34,8 +35,3 @@ urlpatterns += i18n_patterns(
     path("", include("placements.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.files.storage import default_storage, storages
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -120,3 +121,31 @@ def my_data(request):
         )
         return redirect("home")
     return render(request, "accounts/my_data.html", {"form": form})
+
+
+# Uploaded files are served by the portal itself, so that the web tier needs no shared
+# folder and each file is checked: logos are public, internal documents are for staff.
+PUBLIC_MEDIA_PREFIXES = ("logos/",)
+STAFF_DOCUMENT_PREFIXES = ("agreements/", "minutes/")
+
+
+def _file_response(storage, name, prefixes, *, attachment):
+    if not name.startswith(prefixes) or ".." in name.split("/") or not storage.exists(name):
+        raise Http404
+    response = FileResponse(storage.open(name, "rb"), as_attachment=attachment)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def public_media(request, name):
+    response = _file_response(default_storage, name, PUBLIC_MEDIA_PREFIXES, attachment=False)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@role_required(staff=True)
+def staff_document(request, name):
+    response = _file_response(storages["private"], name, STAFF_DOCUMENT_PREFIXES, attachment=True)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from college_portal.uploads import ImageValidator, PdfValidator
+from college_portal.uploads import ImageValidator, PdfValidator, private_storage
 
 from .municipalities import MUNICIPALITY_CHOICES
 from .validators import normalise_organisation_number, validate_organisation_number
@@ -319,6 +319,7 @@ class Agreement(models.Model):
     document = models.FileField(
         _("document (PDF)"),
         upload_to="agreements/",
+        storage=private_storage,
         blank=True,
         validators=[PdfValidator()],
         help_text=_("The signed agreement as PDF, at most 5 MB."),
@@ -492,7 +493,11 @@ class Meeting(models.Model):
     )
     date = models.DateField(_("date"))
     minutes = models.FileField(
-        _("minutes (PDF)"), upload_to="minutes/", blank=True, validators=[PdfValidator()]
+        _("minutes (PDF)"),
+        upload_to="minutes/",
+        storage=private_storage,
+        blank=True,
+        validators=[PdfValidator()],
     )
     notes = models.TextField(_("notes"), blank=True)
 

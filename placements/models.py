@@ -3,21 +3,16 @@
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from college_portal.uploads import PdfValidator
+from college_portal.uploads import PdfValidator, private_storage
 from partners.models import Organisation, PartnerRoleKind
 from partners.municipalities import MUNICIPALITY_CHOICES
 from programs.models import Programme
-
-
-def private_storage():
-    return storages["private"]
 
 
 class OfferKind(models.TextChoices):

@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -145,15 +146,16 @@ def withdraw_view(request, pk):
 def applicants(request, pk):
     """All applicants of one of the user's organisation's offers, needing a decision first."""
     offer = get_object_or_404(managed_offers(request.user).select_related("organisation"), pk=pk)
-    order = {
-        ApplicationStatus.SUBMITTED: 0,
-        ApplicationStatus.WAITLISTED: 1,
-        ApplicationStatus.ACCEPTED: 2,
-    }
-    rows = sorted(
-        offer.applications.select_related("student"),
-        key=lambda a: (order.get(a.status, 3), a.submitted_at),
+    needing_decision_first = Case(
+        When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
+        When(status=ApplicationStatus.WAITLISTED, then=Value(1)),
+        When(status=ApplicationStatus.ACCEPTED, then=Value(2)),
+        default=Value(3),
     )
+    rows = offer.applications.select_related("student").order_by(
+        needing_decision_first, "submitted_at"
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     counts = dict(offer.applications.values_list("status").annotate(n=Count("pk")))
     filled = sum(counts.get(s, 0) for s in FILLED)
     return render(
@@ -161,7 +163,8 @@ def applicants(request, pk):
         "placements/applicants.html",
         {
             "offer": offer,
-            "applications": rows,
+            "applications": page.object_list,
+            "page": page,
             "counts": [(label, counts.get(value, 0)) for value, label in ApplicationStatus.choices],
             "places_left": max(0, offer.places - filled),
             "next_waitlisted": first_waitlisted(offer) if filled < offer.places else None,

@@ -48,3 +48,20 @@ def test_dashboard_shows_at_most_25_offers_and_says_how_many_there_are(
         page = client.get(url("dashboard", lang="en")).content.decode()
     assert page.count("/offers/") >= 25
     assert "Showing the 25 offers that need attention first, of 30." in page
+
+
+def test_applicants_page_is_paginated_with_undecided_first(client, rep, company):
+    from placements.models import ApplicationStatus
+
+    offer = OfferFactory(organisation=company, places=60)
+    for _ in range(55):
+        ApplicationFactory(offer=offer, status=ApplicationStatus.ACCEPTED)
+    newest = ApplicationFactory(offer=offer, status=ApplicationStatus.SUBMITTED)
+    client.force_login(rep)
+    first = client.get(url("placements:applicants", offer.pk)).content.decode()
+    assert first.count("badge-warn") >= 1  # the one to decide is on the first page
+    assert str(newest.student) in first
+    assert "page=2" in first
+    second = client.get(url("placements:applicants", offer.pk) + "?page=2")
+    assert second.status_code == 200
+    assert str(newest.student) not in second.content.decode()
