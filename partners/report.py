@@ -39,7 +39,9 @@ def partners_section():
     statuses = Counter(a.status_on(today) for a in Agreement.objects.only("valid_from", "valid_to"))
     groups = SteeringGroup.objects.prefetch_related("members__organisation")
     members = dict(
-        Membership.objects.values_list("organisation__municipality").annotate(n=Count("pk"))
+        Membership.objects.filter(organisation__active=True)
+        .values_list("organisation__municipality")
+        .annotate(n=Count("pk"))
     )
     pending = dict(
         Invitation.objects.pending()

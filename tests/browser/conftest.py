@@ -17,6 +17,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    # Date inputs and number formats as a Swedish user sees them.
+    "--lang=sv-SE",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
