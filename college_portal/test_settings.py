@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, with a fast hasher and Redis databases of its own."""
 
 import os
+import socket
 
 from .settings import *  # noqa: F403
 from .settings import REDIS_URL
@@ -15,10 +16,23 @@ SECURE_SSL_REDIRECT = False
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/portal-test-media")
 STORAGES["private"]["OPTIONS"]["location"] = MEDIA_ROOT + "-private"  # noqa: F405
 
+
+def _local_redis():
+    """A Redis on this machine's usual port, for the real-worker tests even without REDIS_URL."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.3):
+            return "redis://127.0.0.1:6379"
+    except OSError:
+        return ""
+
+
 if REDIS_URL:
     # RedisCache.clear() flushes a whole database: tests keep to databases of their own.
     base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL.rstrip("/")
     CACHES["default"]["LOCATION"] = f"{base}/14"  # noqa: F405
+else:
+    base = _local_redis()
+if base:
     CELERY_BROKER_URL = f"{base}/13"
     # Test runs side by side (pytest-xdist, a second checkout) share that broker: each run's
     # worker consumes only its own queue, so none takes and drops another run's tasks.

@@ -4,6 +4,7 @@ teacher, a project lead), a clean cache, and detection of Redis and Chromium."""
 import os
 import shutil
 import socket
+from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
@@ -22,10 +23,13 @@ REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 
 
 def redis_available():
-    if not settings.REDIS_URL:
+    """Is the Celery broker a Redis that answers? (The test settings pick the local Redis as
+    broker for the real-worker tests when one runs, even without REDIS_URL.)"""
+    broker = urlparse(settings.CELERY_BROKER_URL)
+    if broker.scheme != "redis":
         return False
     try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+        with socket.create_connection((broker.hostname, broker.port or 6379), timeout=1):
             return True
     except OSError:
         return False
@@ -128,10 +132,15 @@ def worker(django_db_setup):
     Tests using it need `django_db(transaction=True)`: the worker has its own connection.
     """
     from celery.contrib.testing.worker import start_worker
+    from django.db import connection
 
     from college_portal.celery import app
 
     require(redis_available(), "Redis is not available for a real Celery worker")
+    require(
+        connection.vendor == "postgresql",
+        "a real worker needs PostgreSQL: SQLite's test database locks tables between threads",
+    )
     was_eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:

@@ -76,8 +76,11 @@ def test_redis_not_configured_is_not_checked(client, settings):
     assert "redis" not in body["checks"]
 
 
-def test_redis_up_is_reported(client):
-    require(redis_available(), "Redis is not available")
+def test_redis_up_is_reported(client, settings):
+    require(
+        bool(settings.REDIS_URL) and redis_available(),
+        "Redis is not configured (REDIS_URL) as the portal's cache",
+    )
 
     response, body = health(client)
 

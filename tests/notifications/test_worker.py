@@ -5,6 +5,7 @@ The worker runs in a thread of this process (the project's own app, solo pool), 
 test database and Django's in-memory mail outbox.
 """
 
+import logging
 import smtplib
 import threading
 import time
@@ -201,6 +202,7 @@ def test_retry_after_failed_send_ends_with_one_mail(worker):
 
 
 def test_broker_down_at_commit_then_relayed_once(worker, client, finished, caplog):
+    caplog.set_level(logging.WARNING, logger="college_portal.notifications.services")
     password = "Svarv-och-fras-2026"
     with translation.override("sv"):
         signup = reverse("account_signup")
