@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -16,6 +15,7 @@ from django.utils.translation import ngettext
 
 from college_portal.accounts.access import visible_object_or_404
 from college_portal.accounts.registry import render_sections
+from college_portal.search import search_fields
 
 from .forms import (
     AcceptInvitationForm,
@@ -40,10 +40,8 @@ def partner_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            organisations = organisations.filter(
-                Q(name__icontains=data["q"])
-                | Q(description__icontains=data["q"])
-                | Q(municipality__icontains=data["q"])
+            organisations = search_fields(
+                organisations, data["q"], ["name", "municipality", "description"]
             )
         if data["kind"]:
             organisations = organisations.filter(kind=data["kind"])

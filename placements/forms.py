@@ -2,11 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from college_portal.search import search_fields
 from partners.models import Organisation, OrganisationKind
 from partners.municipalities import MUNICIPALITY_CHOICES
 from programs.models import Programme
@@ -208,14 +208,9 @@ class OfferFilter(django_filters.FilterSet):
         fields = ["q", "kind", "municipality", "programme", "company", "open_now"]
 
     def filter_search(self, queryset, name, value):
-        words = value.split()[:8]
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(organisation__name__icontains=word)
-            )
-        return queryset
+        return search_fields(
+            queryset, value, ["title", "organisation__name", "description", "municipality"]
+        )
 
     def filter_open(self, queryset, name, value):
         return queryset.open_for_application() if value else queryset

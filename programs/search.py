@@ -6,18 +6,10 @@ On PostgreSQL each programme keeps a tsvector (Swedish configuration, GIN index)
 with an exact name first. SQLite, the embedded default, falls back to icontains.
 """
 
-import re
-
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.contrib.postgres.search import SearchRank, SearchVector
 from django.db.models import Case, IntegerField, Q, Value, When
 
-CONFIG = "swedish"
-TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-def is_postgres():
-    return connection.vendor == "postgresql"
+from college_portal.search import CONFIG, is_postgres, swedish_query, tokens
 
 
 def refresh_search_vectors(programme_ids):
@@ -37,10 +29,6 @@ def refresh_search_vectors(programme_ids):
             + SearchVector(Value(programme.description), weight="C", config=CONFIG)
             + SearchVector(Value(course_text), weight="C", config=CONFIG)
         )
-
-
-def tokens(text):
-    return TOKEN.findall(text or "")[:10]
 
 
 def search(queryset, text):
@@ -65,10 +53,7 @@ def search(queryset, text):
                 | Q(pk__in=in_a_course.values("programme_id"))
             )
         return queryset.filter(condition)
-    # Tokens are \w+ only, so the raw query cannot be malformed.
-    prefix = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
-    stemmed = SearchQuery(" ".join(words), config=CONFIG)
-    query = prefix | stemmed
+    query = swedish_query(words)
     return (
         queryset.filter(search_vector=query)
         .annotate(

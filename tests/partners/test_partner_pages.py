@@ -84,8 +84,19 @@ def test_filter_by_role(client, partners):
 
 
 def test_search_looks_in_name_description_and_municipality(client, partners):
-    assert names(client.get(list_url(), {"q": "fräs"})) == ["Botkyrka Svarv AB", "Huddinge Fräs AB"]
+    found = names(client.get(list_url(), {"q": "fräs"}))
+    assert sorted(found) == ["Botkyrka Svarv AB", "Huddinge Fräs AB"]
     assert names(client.get(list_url(), {"q": "Huddinge"})) == ["Huddinge Fräs AB"]
+
+
+def test_search_ranks_a_name_match_first_and_understands_swedish(client, partners):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ranking and stemming need PostgreSQL's Swedish full-text search")
+    assert names(client.get(list_url(), {"q": "fräs"}))[0] == "Huddinge Fräs AB"
+    # "fräsningen" is stemmed to the same word as "fräsning" in a description.
+    assert "Botkyrka Svarv AB" in names(client.get(list_url(), {"q": "fräsningen"}))
 
 
 def test_filters_combine(client, partners):
