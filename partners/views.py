@@ -6,7 +6,6 @@ from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -15,6 +14,7 @@ from django.utils.translation import ngettext
 
 from college_portal.accounts.access import visible_object_or_404
 from college_portal.accounts.registry import render_sections
+from college_portal.pagination import paginated
 from college_portal.search import search_fields
 
 from .forms import (
@@ -47,13 +47,10 @@ def partner_list(request):
             organisations = organisations.filter(kind=data["kind"])
         if data["role"]:
             organisations = organisations.filter(roles__role=data["role"])
-    page = Paginator(organisations.distinct(), 24).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "partners/partner_list.html",
-        {"page": page, "form": form, "query": query.urlencode(), "total": page.paginator.count},
+        {"form": form, **paginated(request, organisations.distinct(), 24)},
     )
 
 

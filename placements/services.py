@@ -18,7 +18,6 @@ from . import notifications
 from .models import (
     FILLED,
     HOST_ROLE,
-    UNDECIDED,
     Application,
     ApplicationStatus,
     Booking,
@@ -66,7 +65,7 @@ def can_host(organisation, kind):
 
 
 @transaction.atomic
-def save_offer(*, user, offer, programmes, slots=None):
+def save_offer(*, user, offer, programmes):
     """Create or update an offer of the user's own organisation (stays in its status)."""
     if not organisations_for(user).filter(pk=offer.organisation_id).exists():
         raise PermissionDenied
@@ -360,6 +359,3 @@ def cancel_booking(*, user, booking_id):
         booking=booking,
     )
     return booking
-
-
-__all__ = ["UNDECIDED", "apply", "book", "cancel_booking", "complete", "decide", "withdraw"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from college_portal.notifications.services import notify
 from partners.models import Organisation, PartnerRoleKind
 
-from .models import CompetenceRequirement, Coverage
+from .models import CompetenceRequirement
 
 
 def requirement_setters_for(user):
@@ -131,9 +131,3 @@ def coverage_matrix(programme):
         covered = {c.course_id for c in requirement.coverage.all()}
         rows.append((requirement, [course.pk in covered for course in courses]))
     return courses, rows
-
-
-def set_coverage(*, requirement, course, note=""):
-    Coverage.objects.update_or_create(
-        requirement=requirement, course=course, defaults={"note": note}
-    )

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import json_script
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from college_portal.accounts.access import role_required, visible_object_or_404
 from college_portal.accounts.registry import render_sections
 from college_portal.csvexport import csv_response
+from college_portal.pagination import paginated
 
 from .forms import CatalogueFilter, RequirementForm
 from .models import CompetenceRequirement, Programme
@@ -31,19 +31,10 @@ def catalogue(request):
     programmes = (
         filterset.qs if filterset.is_bound and filterset.is_valid() else base.order_by("name")
     )
-    page = Paginator(programmes, 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "programs/catalogue.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "total": page.paginator.count,
-            "query": query.urlencode(),
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
-        },
+        {"filter": filterset, **paginated(request, programmes, 20)},
     )
 
 

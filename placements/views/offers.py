@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from college_portal.accounts.access import role_required, visible_object_or_404
 from college_portal.accounts.models import Role
+from college_portal.pagination import paginated
 
 from ..forms import ApplicationForm, BookingForm, OfferFilter, OfferForm, SlotFormSet
 from ..models import FILLED, Application, Booking, BookingStatus, Offer, OfferKind
@@ -20,6 +20,7 @@ from ..services import (
     copy_offer,
     managed_offers,
     organisations_for,
+    places_left,
     publish_offer,
     save_offer,
 )
@@ -35,19 +36,10 @@ def offer_list(request):
     )
     filterset = OfferFilter(request.GET or None, queryset=base)
     offers = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    page = Paginator(offers.distinct(), 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "placements/offer_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "total": page.paginator.count,
-            "query": query.urlencode(),
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
-        },
+        {"filter": filterset, **paginated(request, offers.distinct(), 20)},
     )
 
 
@@ -59,11 +51,10 @@ def offer_detail(request, pk):
     )
     user = request.user
     slots = list(offer.slots.order_by("starts_at"))
-    filled = offer.applications.filter(status__in=FILLED).count()
     context = {
         "offer": offer,
         "slots": slots,
-        "places_left": max(0, offer.places - filled),
+        "places_left": places_left(offer),
         "manages": organisations_for(user).filter(pk=offer.organisation_id).exists(),
         "now": timezone.now(),
     }
