@@ -268,8 +268,11 @@ def complete(*, user, application_id):
     return application
 
 
-def places_left(offer):
-    return max(0, offer.places - offer.applications.filter(status__in=FILLED).count())
+def places_left(offer, filled=None):
+    """Internship places not yet taken; `filled` when the caller has already counted them."""
+    if filled is None:
+        filled = offer.applications.filter(status__in=FILLED).count()
+    return max(0, offer.places - filled)
 
 
 def first_waitlisted(offer):

@@ -15,7 +15,15 @@ from college_portal.accounts.models import Role
 
 from ..forms import ApplicationForm, DecisionForm
 from ..models import FILLED, Application, ApplicationStatus, Offer
-from ..services import apply, complete, decide, first_waitlisted, managed_offers, withdraw
+from ..services import (
+    apply,
+    complete,
+    decide,
+    first_waitlisted,
+    managed_offers,
+    places_left,
+    withdraw,
+)
 from .common import report_errors, with_status_labels
 
 
@@ -157,7 +165,7 @@ def applicants(request, pk):
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     counts = dict(offer.applications.values_list("status").annotate(n=Count("pk")))
-    filled = sum(counts.get(s, 0) for s in FILLED)
+    left = places_left(offer, filled=sum(counts.get(s, 0) for s in FILLED))
     return render(
         request,
         "placements/applicants.html",
@@ -166,7 +174,7 @@ def applicants(request, pk):
             "applications": page.object_list,
             "page": page,
             "counts": [(label, counts.get(value, 0)) for value, label in ApplicationStatus.choices],
-            "places_left": max(0, offer.places - filled),
-            "next_waitlisted": first_waitlisted(offer) if filled < offer.places else None,
+            "places_left": left,
+            "next_waitlisted": first_waitlisted(offer) if left else None,
         },
     )
