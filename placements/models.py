@@ -160,6 +160,9 @@ class Slot(models.Model):
     )
     # Kept by conditional UPDATEs in the booking service: never above capacity.
     places_taken = models.PositiveSmallIntegerField(_("places taken"), default=0, editable=False)
+    # Set when the host cancels the time; its bookings are cancelled and everyone is told.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancellation_message = models.TextField(_("message to those booked"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("time slot")
@@ -193,6 +196,8 @@ class ApplicationStatus(models.TextChoices):
 
 
 FILLED = (ApplicationStatus.ACCEPTED, ApplicationStatus.COMPLETED)
+# A student who withdrew may apply once more while the offer is open.
+MAX_APPLICATION_ATTEMPTS = 2
 UNDECIDED = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED)
 
 
@@ -250,6 +255,8 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # 1 for the first application; 2 for the one new application allowed after withdrawing.
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -258,7 +265,20 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["submitted_at"]
         constraints = [
-            models.UniqueConstraint(fields=["offer", "student"], name="one_application_per_offer"),
+            # One live application per student and offer; a withdrawn one may be followed by
+            # exactly one new application (attempt 2), never a third.
+            models.UniqueConstraint(
+                fields=["offer", "student"],
+                condition=~Q(status="withdrawn"),
+                name="one_live_application_per_offer",
+            ),
+            models.UniqueConstraint(
+                fields=["offer", "student", "attempt"], name="one_application_per_attempt"
+            ),
+            models.CheckConstraint(
+                condition=Q(attempt__gte=1, attempt__lte=MAX_APPLICATION_ATTEMPTS),
+                name="application_attempts_limited",
+            ),
         ]
 
     def __str__(self):
@@ -398,6 +418,21 @@ class StudentProfile(models.Model):
     )
     unsubscribe_token = models.CharField(
         max_length=43, unique=True, default=secrets.token_urlsafe, editable=False
+    )
+    # The school link is self-declared until a staff member of that school confirms it (or
+    # the student joined through the school's class invitation); only then do the school's
+    # staff see the student's applications.
+    school_confirmed_at = models.DateTimeField(
+        _("school link confirmed"), null=True, blank=True, editable=False
+    )
+    school_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     class Meta:
