@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "college_portal.accounts",
     "college_portal.notifications",
+    "college_portal.activity",
     "partners",
     "programs",
     "placements",

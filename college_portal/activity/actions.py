@@ -1,0 +1,113 @@
+"""The documented list of activity types and the one table of their display texts.
+
+An action type names the app, the object and what happened, as pretix's log does
+(`placements.offer.published`). Every constant has exactly one entry in ACTION_TEXTS, whose
+Swedish translation is in locale/sv; `log()` refuses a type that is not listed here.
+
+| constant | when it is written | data |
+| --- | --- | --- |
+| OFFER_PUBLISHED, OFFER_CLOSED | an offer changes status | {"status": [old, new]} |
+| OFFER_COPIED | an offer is copied to a new draft (logged on the copy) | {"copied_from": id} |
+| OFFER_EDITED | capacity, dates or deadline of an offer change | {field: [old, new]} |
+| OFFER_SLOT_CHANGED | a study-visit slot's capacity or time changes | {field: [old, new]} |
+| OFFER_SLOT_CANCELLED | a study-visit slot is cancelled | {"starts_at": …} |
+| REQUIREMENT_ACCEPTED, REQUIREMENT_REJECTED | a project lead decides a requirement | {"status": [old, new], "reason": …} |
+| INVITATION_SENT, INVITATION_ACCEPTED, INVITATION_REVOKED | invitations to an organisation | {"role": …} |
+| ORGANISATION_ACTIVATED, ORGANISATION_DEACTIVATED | an organisation joins or leaves | {"active": [old, new]} |
+| AGREEMENT_ADDED, AGREEMENT_CHANGED | a partnership agreement is saved | {field: [old, new]} |
+| STEERING_MEMBER_ADDED, _CHANGED, _REMOVED | a steering group's members (logged on the group) | {"member": id, "represents": …, field: [old, new]} |
+| ACCOUNT_DELETED | a person deletes their account (no actor, no personal data) | {"role": …} |
+| ADMIN_ADDED, ADMIN_CHANGED, ADMIN_DELETED | a project lead saves in Django admin | {"message": Django's structured change message without object names} |
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+OFFER_PUBLISHED = "placements.offer.published"
+OFFER_CLOSED = "placements.offer.closed"
+OFFER_COPIED = "placements.offer.copied"
+OFFER_EDITED = "placements.offer.edited"
+OFFER_SLOT_CHANGED = "placements.offer.slot.changed"
+OFFER_SLOT_CANCELLED = "placements.offer.slot.cancelled"
+REQUIREMENT_ACCEPTED = "programs.requirement.accepted"
+REQUIREMENT_REJECTED = "programs.requirement.rejected"
+INVITATION_SENT = "partners.invitation.sent"
+INVITATION_ACCEPTED = "partners.invitation.accepted"
+INVITATION_REVOKED = "partners.invitation.revoked"
+ORGANISATION_ACTIVATED = "partners.organisation.activated"
+ORGANISATION_DEACTIVATED = "partners.organisation.deactivated"
+AGREEMENT_ADDED = "partners.agreement.added"
+AGREEMENT_CHANGED = "partners.agreement.changed"
+STEERING_MEMBER_ADDED = "partners.steering_member.added"
+STEERING_MEMBER_REMOVED = "partners.steering_member.removed"
+STEERING_MEMBER_CHANGED = "partners.steering_member.changed"
+ACCOUNT_DELETED = "accounts.account.deleted"
+ADMIN_ADDED = "admin.added"
+ADMIN_CHANGED = "admin.changed"
+ADMIN_DELETED = "admin.deleted"
+
+ACTION_TEXTS = {
+    OFFER_PUBLISHED: _("Offer published"),
+    OFFER_CLOSED: _("Offer closed"),
+    OFFER_COPIED: _("Offer copied"),
+    OFFER_EDITED: _("Offer edited"),
+    OFFER_SLOT_CHANGED: _("Study-visit time changed"),
+    OFFER_SLOT_CANCELLED: _("Study-visit time cancelled"),
+    REQUIREMENT_ACCEPTED: _("Requirement accepted"),
+    REQUIREMENT_REJECTED: _("Requirement rejected"),
+    INVITATION_SENT: _("Invitation sent"),
+    INVITATION_ACCEPTED: _("Invitation accepted"),
+    INVITATION_REVOKED: _("Invitation revoked"),
+    ORGANISATION_ACTIVATED: _("Organisation activated"),
+    ORGANISATION_DEACTIVATED: _("Organisation deactivated"),
+    AGREEMENT_ADDED: _("Agreement added"),
+    AGREEMENT_CHANGED: _("Agreement changed"),
+    STEERING_MEMBER_ADDED: _("Steering-group member added"),
+    STEERING_MEMBER_REMOVED: _("Steering-group member removed"),
+    STEERING_MEMBER_CHANGED: _("Steering-group member changed"),
+    ACCOUNT_DELETED: _("Account deleted"),
+    ADMIN_ADDED: _("Added in administration"),
+    ADMIN_CHANGED: _("Changed in administration"),
+    ADMIN_DELETED: _("Deleted in administration"),
+}
+
+# Names of the keys of `data` that callers commonly use, for showing a change to people.
+FIELD_LABELS = {
+    "status": _("status"),
+    "capacity": _("places"),
+    "places": _("places"),
+    "starts_at": _("starts"),
+    "ends_at": _("ends"),
+    "period_start": _("period starts"),
+    "period_end": _("period ends"),
+    "deadline": _("application deadline"),
+    "application_deadline": _("application deadline"),
+    "copied_from": _("copied from"),
+    "reason": _("reason"),
+    "role": _("role"),
+    "active": _("active"),
+    "title": _("title"),
+    "signed_on": _("signed on"),
+    "valid_from": _("valid from"),
+    "valid_to": _("valid to"),
+    "document": _("document"),
+    "responsible": _("responsible project lead"),
+    "member": _("member"),
+    "represents": _("represents"),
+    "is_chair": _("chair"),
+    "from_date": _("from"),
+    "to_date": _("to"),
+}
+
+
+def is_known(action):
+    return action in ACTION_TEXTS
+
+
+def text_for(action):
+    """The display text of `action` in the active language (the raw type if it is unknown)."""
+    return ACTION_TEXTS.get(action, action)
+
+
+def choices():
+    """(action, display text) pairs, for filters."""
+    return list(ACTION_TEXTS.items())
