@@ -94,6 +94,18 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default serves a threaded web server. Django's SQLite defaults (deferred
+    # transactions, rollback journal, 5 s) answer simultaneous writers with "database is
+    # locked": a transaction that read first cannot upgrade to a write lock and fails at
+    # once, whatever the timeout. IMMEDIATE takes the write lock at BEGIN, so writers queue
+    # for up to `timeout` seconds instead; WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
