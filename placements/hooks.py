@@ -25,6 +25,7 @@ from .models import (
     StudentProfile,
 )
 from .report import placements_section
+from .selectors import dashboard_offers_for
 
 
 def _open_offers(**filters):
@@ -54,13 +55,7 @@ def student_dashboard(request):
     )
     matching = []
     if profile and (profile.programme_id or profile.municipality):
-        filters = {}
-        if profile.programme_id:
-            filters["programmes"] = profile.programme_id
-        if profile.municipality:
-            filters["municipality"] = profile.municipality
-        applied = {a.offer_id for a in applications}
-        matching = [o for o in _open_offers(**filters) if o.pk not in applied]
+        matching = dashboard_offers_for(profile)
     return "placements/dashboard_student.html", {
         "profile": profile,
         "applications": applications,

@@ -11,6 +11,7 @@ from college_portal.notifications.kinds import register_attachments
 from college_portal.notifications.services import notify
 
 from .models import Booking, BookingStatus
+from .selectors import digest_offers_for
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -174,19 +175,6 @@ def report_passed_deadlines(*, today=None):
     return count
 
 
-def matching_new_offers(profile, since):
-    from .models import Offer
-
-    offers = Offer.objects.open_for_application().filter(published_at__gte=since)
-    if profile.programme_id:
-        offers = offers.filter(programmes=profile.programme_id)
-    if profile.municipality:
-        offers = offers.filter(municipality=profile.municipality)
-    if profile.interest_kind:
-        offers = offers.filter(kind=profile.interest_kind)
-    return list(offers.select_related("organisation").distinct().order_by("-published_at")[:20])
-
-
 def send_weekly_digests(*, now=None):
     """Each subscribed student gets at most one digest a week, only with matching new offers."""
     from .models import StudentProfile
@@ -198,7 +186,7 @@ def send_weekly_digests(*, now=None):
     for profile in StudentProfile.objects.filter(digest=True, user__is_active=True).select_related(
         "user"
     ):
-        offers = matching_new_offers(profile, since)
+        offers = digest_offers_for(profile, since)
         if not offers:
             continue
         user = profile.user

@@ -3,7 +3,16 @@
 Views, hooks and notifications ask these; the rules of state changes live in services.py.
 """
 
-from .models import MAX_APPLICATION_ATTEMPTS, Application, ApplicationStatus
+from django.db.models import Exists, OuterRef, Q
+
+from .models import (
+    MAX_APPLICATION_ATTEMPTS,
+    Application,
+    ApplicationStatus,
+    Booking,
+    BookingStatus,
+    Offer,
+)
 
 
 def application_state(*, student, offer):
@@ -21,3 +30,47 @@ def application_state(*, student, offer):
         )
     )
     return {"application": latest, "can_apply": can_apply}
+
+
+# --- offers recommended to a student ----------------------------------------------------------
+
+
+def offers_taken_up_by(user_id):
+    """A condition on offers: the student already has it — an application in any status but
+    withdrawn (after withdrawing they may apply once more), or a confirmed booking on one of
+    its times (a cancelled booking may be booked again)."""
+    applied = Application.objects.filter(offer=OuterRef("pk"), student_id=user_id).exclude(
+        status=ApplicationStatus.WITHDRAWN
+    )
+    booked = Booking.objects.filter(
+        slot__offer=OuterRef("pk"), booked_by_id=user_id, status=BookingStatus.CONFIRMED
+    )
+    return Q(Exists(applied)) | Q(Exists(booked))
+
+
+def matching_offers(profile):
+    """Open offers that match what the student told (programme, municipality, kind of
+    interest; each only when given) and that they have not already taken up."""
+    offers = Offer.objects.open_for_application()
+    if profile.programme_id:
+        offers = offers.filter(programmes=profile.programme_id)
+    if profile.municipality:
+        offers = offers.filter(municipality=profile.municipality)
+    if profile.interest_kind:
+        offers = offers.filter(kind=profile.interest_kind)
+    return (
+        offers.exclude(offers_taken_up_by(profile.user_id))
+        .select_related("organisation")
+        .distinct()
+        .order_by("-published_at")
+    )
+
+
+def digest_offers_for(profile, since):
+    """The weekly digest's offers: matching ones published since `since`, newest first."""
+    return list(matching_offers(profile).filter(published_at__gte=since)[:20])
+
+
+def dashboard_offers_for(profile):
+    """The student dashboard's "Offers for you"."""
+    return list(matching_offers(profile)[:10])
