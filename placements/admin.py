@@ -1,14 +1,20 @@
 """Django admin for project leads: offers, applications, bookings and their history."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from .forms import BaseSlotFormSet
 from .models import FILLED, Application, Booking, Offer, Slot, StatusChange, StudentProfile
+from .services import save_slots
 
 
 class SlotInline(admin.TabularInline):
     model = Slot
+    formset = BaseSlotFormSet  # validates; OfferAdmin.save_formset writes through save_slots
+    fields = ["starts_at", "ends_at", "capacity", "places_taken"]
     extra = 0
     readonly_fields = ["places_taken"]
 
@@ -39,6 +45,17 @@ class OfferAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(filled_total=Count("applications", filter=Q(applications__status__in=FILLED)))
         )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Slot:
+            return super().save_formset(request, form, formset, change)
+        try:
+            save_slots(user=request.user, offer=form.instance, **formset.changes())
+        except ValidationError as error:
+            # A time with bookings, or a capacity below them: keep nothing of this save.
+            transaction.set_rollback(True)
+            for message in error.messages:
+                messages.error(request, message)
 
     @admin.display(description=_("filled places"), ordering="filled_total")
     def filled(self, obj):

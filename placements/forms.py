@@ -68,29 +68,45 @@ class SlotForm(forms.ModelForm):
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The visit must end after it starts."))
-        capacity = cleaned.get("capacity")
-        if self.instance.pk and capacity is not None and capacity < self.instance.places_taken:
-            self.add_error(
-                "capacity",
-                ngettext(
-                    "%(taken)d place is already booked; the capacity cannot be lower.",
-                    "%(taken)d places are already booked; the capacity cannot be lower.",
-                    self.instance.places_taken,
-                )
-                % {"taken": self.instance.places_taken},
-            )
+        # Capacity against places booked is `save_slots`'s rule, checked as it writes.
         return cleaned
 
 
 class BaseSlotFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
+    """The times of a study visit. Validates; the changes are written by `save_slots`, never
+    by `save()`, which would write back the `places_taken` read when the form was loaded."""
+
+    def get_queryset(self):
+        # A cancelled time stays in the history of its bookings, not in the form.
+        return super().get_queryset().filter(cancelled_at__isnull=True)
+
+    def changes(self):
+        """What to pass to `save_slots`: (added, changed, removed)."""
+        added, changed, removed = [], [], []
         for form in self.forms:
-            if self.can_delete and self._should_delete_form(form) and form.instance.pk:
-                if form.instance.places_taken:
-                    raise forms.ValidationError(
-                        _("A time with bookings cannot be removed. Cancel the bookings first.")
-                    )
+            if self.can_delete and self._should_delete_form(form):
+                if form.instance.pk:
+                    removed.append(form.instance.pk)
+            elif form.instance.pk:
+                if form.has_changed():
+                    changed.append((form.instance.pk, form.cleaned_data))
+            elif form.has_changed():
+                added.append(form.cleaned_data)
+        return {"added": added, "changed": changed, "removed": removed}
+
+    def show_refusal(self, error):
+        """Put `save_slots`'s refusal next to the time (and field) it is about."""
+        by_slot = {form.instance.pk: form for form in self.forms if form.instance.pk}
+        rest = []
+        for item in error.error_list:
+            params = item.params or {}
+            form = by_slot.get(params.get("slot"))
+            if form is None:
+                rest.extend(item.messages)
+            else:
+                form.add_error(params.get("field"), item.message)
+        if rest:
+            self._non_form_errors = self.error_class(rest)
 
 
 SlotFormSet = forms.inlineformset_factory(
@@ -126,22 +142,26 @@ class ApplicationForm(forms.ModelForm):
         return text
 
 
+DECISION_LABELS = {"accept": _("Accept"), "waitlist": _("Wait-list"), "decline": _("Decline")}
+
+
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            ("accept", _("Accept")),
-            ("waitlist", _("Wait-list")),
-            ("decline", _("Decline")),
-        ],
-        widget=forms.RadioSelect,
-    )
+    """The decisions the application still allows (`Application.allowed_decisions`)."""
+
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     message = forms.CharField(
         label=_("Message to the student (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            (decision, DECISION_LABELS[decision]) for decision in application.allowed_decisions
+        ]
 
 
 class BookingForm(forms.Form):
@@ -158,7 +178,9 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, offer, for_group, **kwargs):
         super().__init__(*args, **kwargs)
-        slots = offer.slots.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+        slots = offer.slots.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True).order_by(
+            "starts_at"
+        )
         self.fields["slot"].queryset = slots
         self.fields["slot"].label_from_instance = lambda s: (
             ngettext(
@@ -199,21 +221,14 @@ class OfferFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("All companies"),
     )
-    open_now = django_filters.BooleanFilter(
-        label=_("Open for application"), method="filter_open", widget=forms.CheckboxInput
-    )
-
     class Meta:
         model = Offer
-        fields = ["q", "kind", "municipality", "programme", "company", "open_now"]
+        fields = ["q", "kind", "municipality", "programme", "company"]
 
     def filter_search(self, queryset, name, value):
         return search_fields(
             queryset, value, ["title", "organisation__name", "description", "municipality"]
         )
-
-    def filter_open(self, queryset, name, value):
-        return queryset.open_for_application() if value else queryset
 
 
 class StudentProfileForm(forms.ModelForm):

@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,10 +37,23 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(status=OfferStatus.PUBLISHED, organisation__active=True)
 
     def open_for_application(self, day=None):
+        """Published offers that can still be taken up: the last day has not passed, an
+        internship's period has not ended, and a study visit has a time still ahead. The same
+        rule as `Offer.takes_applications` / `Offer.takes_bookings`, as a query."""
         day = day or timezone.localdate()
-        return self.published().filter(
-            Q(application_deadline__isnull=True) | Q(application_deadline__gte=day)
+        future_time = Slot.objects.filter(
+            offer=OuterRef("pk"), starts_at__gt=timezone.now(), cancelled_at__isnull=True
         )
+        return self.published().filter(
+            Q(application_deadline__isnull=True) | Q(application_deadline__gte=day),
+            Q(kind=OfferKind.INTERNSHIP, period_end__isnull=True)
+            | Q(kind=OfferKind.INTERNSHIP, period_end__gte=day)
+            | Q(Exists(future_time), kind=OfferKind.STUDY_VISIT),
+        )
+
+    def listed(self):
+        """What the public lists show: only offers that can still be taken up."""
+        return self.open_for_application()
 
     def of_member(self, user):
         if not user.is_authenticated:
@@ -141,10 +154,29 @@ class Offer(models.Model):
 
     @property
     def is_open(self):
+        """Published by an active organisation and the last day to apply or book not passed.
+        The one rule behind `takes_applications` and `takes_bookings`."""
         today = timezone.localdate()
-        return self.status == OfferStatus.PUBLISHED and (
-            self.application_deadline is None or self.application_deadline >= today
+        return (
+            self.status == OfferStatus.PUBLISHED
+            and self.organisation.active
+            and (self.application_deadline is None or self.application_deadline >= today)
         )
+
+    @property
+    def takes_applications(self):
+        """Students can apply: an open internship whose period has not ended."""
+        return (
+            self.kind == OfferKind.INTERNSHIP
+            and self.is_open
+            and (self.period_end is None or self.period_end >= timezone.localdate())
+        )
+
+    @property
+    def takes_bookings(self):
+        """Students and school staff can book a time (each time also has to be ahead and not
+        cancelled: `Slot.is_bookable`)."""
+        return self.kind == OfferKind.STUDY_VISIT and self.is_open
 
 
 class Slot(models.Model):
@@ -185,6 +217,10 @@ class Slot(models.Model):
     def places_left(self):
         return self.capacity - self.places_taken
 
+    @property
+    def is_bookable(self):
+        return self.cancelled_at is None and self.starts_at > timezone.now()
+
 
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
@@ -196,6 +232,18 @@ class ApplicationStatus(models.TextChoices):
 
 
 FILLED = (ApplicationStatus.ACCEPTED, ApplicationStatus.COMPLETED)
+# The decisions an organisation makes on an application: decision → (new status, from which).
+DECISIONS = {
+    "accept": (
+        ApplicationStatus.ACCEPTED,
+        (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED),
+    ),
+    "waitlist": (ApplicationStatus.WAITLISTED, (ApplicationStatus.SUBMITTED,)),
+    "decline": (
+        ApplicationStatus.DECLINED,
+        (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED, ApplicationStatus.ACCEPTED),
+    ),
+}
 # A student who withdrew may apply once more while the offer is open.
 MAX_APPLICATION_ATTEMPTS = 2
 UNDECIDED = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED)
@@ -287,6 +335,11 @@ class Application(models.Model):
     @property
     def can_withdraw(self):
         return self.status in (*UNDECIDED, ApplicationStatus.ACCEPTED)
+
+    @property
+    def allowed_decisions(self):
+        """The decisions the offer's organisation can still make, in the form's order."""
+        return [d for d, (_to, sources) in DECISIONS.items() if self.status in sources]
 
 
 class BookingStatus(models.TextChoices):

@@ -3,7 +3,15 @@ applications and bookings stay as anonymous rows so companies' statistics still 
 
 from college_portal.accounts.registry import register_personal_data
 
-from .models import Application, Booking, StatusChange, StudentProfile
+from .models import (
+    UNDECIDED,
+    Application,
+    ApplicationStatus,
+    Booking,
+    BookingStatus,
+    StatusChange,
+    StudentProfile,
+)
 
 
 def export(user):
@@ -54,7 +62,25 @@ def export(user):
     }
 
 
+def _leave_everything_open(user):
+    """Before anonymising: withdraw open applications and cancel future bookings through the
+    same services a person uses, so places are freed and companies told as on any withdrawal."""
+    from django.utils import timezone
+
+    from .services import cancel_booking, withdraw
+
+    for application_id in Application.objects.filter(
+        student=user, status__in=(*UNDECIDED, ApplicationStatus.ACCEPTED)
+    ).values_list("pk", flat=True):
+        withdraw(student=user, application_id=application_id)
+    for booking_id in Booking.objects.filter(
+        booked_by=user, status=BookingStatus.CONFIRMED, slot__starts_at__gt=timezone.now()
+    ).values_list("pk", flat=True):
+        cancel_booking(user=user, booking_id=booking_id)
+
+
 def erase(user):
+    _leave_everything_open(user)
     for application in Application.objects.filter(student=user).exclude(cv=""):
         application.cv.delete(save=False)
     Application.objects.filter(student=user).update(motivation="", cv="", decision_message="")

@@ -3,9 +3,10 @@
 Views, hooks and notifications ask these; the rules of state changes live in services.py.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from .models import (
+    FILLED,
     MAX_APPLICATION_ATTEMPTS,
     Application,
     ApplicationStatus,
@@ -74,3 +75,31 @@ def digest_offers_for(profile, since):
 def dashboard_offers_for(profile):
     """The student dashboard's "Offers for you"."""
     return list(matching_offers(profile)[:10])
+
+
+# --- an internship's applicants ---------------------------------------------------------------
+
+# Undecided first, then wait-listed, accepted, the rest.
+_NEEDING_DECISION_FIRST = Case(
+    When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
+    When(status=ApplicationStatus.WAITLISTED, then=Value(1)),
+    When(status=ApplicationStatus.ACCEPTED, then=Value(2)),
+    default=Value(3),
+)
+
+
+def applicants(offer):
+    """An internship's applications for its organisation, needing a decision first, each with
+    `placed_elsewhere`: the student holds a place elsewhere for an overlapping period."""
+    rows = offer.applications.select_related("student")
+    if offer.period_start and offer.period_end:
+        elsewhere = Application.objects.filter(
+            student=OuterRef("student"),
+            status__in=FILLED,
+            offer__period_start__lte=offer.period_end,
+            offer__period_end__gte=offer.period_start,
+        ).exclude(offer=offer)
+        rows = rows.annotate(placed_elsewhere=Exists(elsewhere))
+    else:
+        rows = rows.annotate(placed_elsewhere=Value(False))
+    return rows.order_by(_NEEDING_DECISION_FIRST, "submitted_at")

@@ -12,12 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from college_portal.accounts.models import User
 from partners.models import Organisation
 
 from . import notifications
 from .models import (
+    DECISIONS,
     FILLED,
     HOST_ROLE,
+    MAX_APPLICATION_ATTEMPTS,
     Application,
     ApplicationStatus,
     Booking,
@@ -76,6 +79,61 @@ def save_offer(*, user, offer, programmes):
     return offer
 
 
+def _places_booked_message(taken):
+    return ngettext(
+        "%(taken)d place is already booked; the capacity cannot be lower.",
+        "%(taken)d places are already booked; the capacity cannot be lower.",
+        taken,
+    ) % {"taken": taken}
+
+
+@transaction.atomic
+def save_slots(*, user, offer, added=(), changed=(), removed=()):
+    """Add, change and remove a study visit's times. Only start, end and capacity are ever
+    written, never `places_taken`: that belongs to `book` and `cancel_booking`.
+
+    `added`: dicts of starts_at, ends_at, capacity; `changed`: (slot id, dict) pairs;
+    `removed`: slot ids. A change is a conditional UPDATE that keeps the capacity at or above
+    the places taken at that moment (a booking committed meanwhile counts); a removal locks the
+    time, and one with bookings is refused. Raises ValidationError and writes nothing then.
+    """
+    if not (user.is_staff or managed_offers(user).filter(pk=offer.pk).exists()):
+        raise PermissionDenied
+    fields = ("starts_at", "ends_at", "capacity")
+    for slot_id, values in changed:
+        values = {name: values[name] for name in fields}
+        updated = Slot.objects.filter(
+            pk=slot_id, offer=offer, places_taken__lte=values["capacity"]
+        ).update(**values)
+        if not updated:
+            taken = Slot.objects.filter(pk=slot_id, offer=offer).values_list(
+                "places_taken", flat=True
+            )
+            raise ValidationError(
+                _places_booked_message(taken.first() or 0),
+                code="capacity_below_booked",
+                params={"slot": slot_id, "field": "capacity"},
+            )
+    for slot_id in removed:
+        slot = Slot.objects.select_for_update().filter(pk=slot_id, offer=offer).first()
+        if slot is None:
+            continue
+        if slot.places_taken:
+            raise ValidationError(
+                _("A time with bookings cannot be removed. Cancel the bookings first."),
+                code="slot_has_bookings",
+                params={"slot": slot_id, "field": None},
+            )
+        if slot.bookings.exists():
+            # Its cancelled bookings keep their history: the time is cancelled, not deleted.
+            slot.cancelled_at = slot.cancelled_at or timezone.now()
+            slot.save(update_fields=["cancelled_at"])
+        else:
+            slot.delete()
+    for values in added:
+        Slot.objects.create(offer=offer, **{name: values[name] for name in fields})
+
+
 @transaction.atomic
 def publish_offer(*, user, offer_id):
     offer = managed_offers(user).select_for_update().get(pk=offer_id)
@@ -86,18 +144,36 @@ def publish_offer(*, user, offer_id):
             )
             % {"organisation": offer.organisation}
         )
-    if (
-        offer.kind == OfferKind.STUDY_VISIT
-        and not offer.slots.filter(starts_at__gt=timezone.now()).exists()
-    ):
-        raise ValidationError(
-            _("Add at least one future time slot before publishing a study visit.")
-        )
+    _check_can_be_taken_up(offer)
     if offer.status != OfferStatus.PUBLISHED:
         offer.status = OfferStatus.PUBLISHED
         offer.published_at = offer.published_at or timezone.now()
         offer.save(update_fields=["status", "published_at", "updated_at"])
     return offer
+
+
+def _check_can_be_taken_up(offer):
+    """Refuse to publish an offer nobody could take up: the last day has passed, the
+    internship's period is over, or a study visit has no time ahead of its last booking day."""
+    today = timezone.localdate()
+    errors = []
+    if offer.application_deadline and offer.application_deadline < today:
+        errors.append(_("The last day to apply or book has already passed. Change it first."))
+    if offer.kind == OfferKind.INTERNSHIP and offer.period_end and offer.period_end < today:
+        errors.append(_("The internship's period has already ended. Change it first."))
+    if offer.kind == OfferKind.STUDY_VISIT:
+        times = offer.slots.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True)
+        last = times.order_by("-starts_at").values_list("starts_at", flat=True).first()
+        if last is None:
+            errors.append(_("Add at least one future time slot before publishing a study visit."))
+        elif offer.application_deadline and offer.application_deadline > timezone.localdate(
+            last
+        ):
+            errors.append(
+                _("The last day to book is after the last time of the visit. Move it earlier.")
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -106,6 +182,23 @@ def close_offer(*, user, offer_id):
     offer.status = OfferStatus.CLOSED
     offer.save(update_fields=["status", "updated_at"])
     return offer
+
+
+def close_passed_offers():
+    """Close every published offer that can no longer be taken up (its last day has passed,
+    its period has ended, or a study visit's times are all behind it); the public lists
+    already leave them out. Returns how many were closed."""
+    passed = Offer.objects.published().exclude(pk__in=Offer.objects.open_for_application())
+    closed = 0
+    for offer_id in passed.values_list("pk", flat=True):
+        with transaction.atomic():
+            offer = Offer.objects.select_for_update().filter(pk=offer_id).first()
+            if offer is None or offer.status != OfferStatus.PUBLISHED:
+                continue
+            offer.status = OfferStatus.CLOSED
+            offer.save(update_fields=["status", "updated_at"])
+            closed += 1
+    return closed
 
 
 @transaction.atomic
@@ -137,15 +230,27 @@ def apply(*, student, offer_id, motivation, cv=None):
     if not student.is_student:
         raise PermissionDenied
     offer = Offer.objects.select_related("organisation").get(pk=offer_id)
-    if offer.kind != OfferKind.INTERNSHIP or not offer.is_open or not offer.organisation.active:
+    if not offer.takes_applications:
         raise ValidationError(_("This offer is not open for applications."))
-    if Application.objects.filter(offer=offer, student=student).exists():
+    earlier = list(
+        Application.objects.filter(offer=offer, student=student).values_list("status", flat=True)
+    )
+    if any(status != A.WITHDRAWN for status in earlier):
         raise ValidationError(_("You have already applied for this internship."))
+    if len(earlier) >= MAX_APPLICATION_ATTEMPTS:
+        raise ValidationError(
+            _("You have withdrawn from this internship twice and cannot apply again.")
+        )
     try:
-        # A double click passes the check above twice; the unique constraint stops the second.
+        # A double click passes the checks above twice; the unique constraints (one live
+        # application, one per attempt) stop the second.
         with transaction.atomic():
             application = Application.objects.create(
-                offer=offer, student=student, motivation=motivation, cv=cv or ""
+                offer=offer,
+                student=student,
+                motivation=motivation,
+                cv=cv or "",
+                attempt=len(earlier) + 1,
             )
     except IntegrityError:
         raise ValidationError(_("You have already applied for this internship.")) from None
@@ -183,13 +288,6 @@ def withdraw(*, student, application_id):
     return application
 
 
-DECISIONS = {
-    "accept": A.ACCEPTED,
-    "decline": A.DECLINED,
-    "waitlist": A.WAITLISTED,
-}
-
-
 @transaction.atomic
 def decide(*, user, application_id, decision, message=""):
     """Accept, decline or wait-list. Accepting locks the offer row first, so two people
@@ -208,21 +306,27 @@ def decide(*, user, application_id, decision, message=""):
     application = (
         Application.objects.select_for_update().select_related("student").get(pk=application_id)
     )
-    new_status = DECISIONS[decision]
-    allowed_from = {
-        A.ACCEPTED: (A.SUBMITTED, A.WAITLISTED),
-        A.DECLINED: (A.SUBMITTED, A.WAITLISTED, A.ACCEPTED),
-        A.WAITLISTED: (A.SUBMITTED,),
-    }[new_status]
-    if application.status not in allowed_from:
+    if decision not in application.allowed_decisions:
         raise ValidationError(
             _("An application that is %(status)s cannot be changed that way.")
             % {"status": application.get_status_display().lower()}
         )
+    new_status = DECISIONS[decision][0]
     if new_status == A.ACCEPTED:
         filled = offer.applications.filter(status__in=FILLED).count()
         if filled >= offer.places:
             raise ValidationError(_("All places are taken. Wait-list the student or decline."))
+        # Lock the student too: two companies accepting them at the same moment for
+        # overlapping periods are served one after the other, and the second is refused.
+        User.objects.select_for_update().filter(pk=application.student_id).first()
+        clash = overlapping_placements(application).first()
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "The student already has a place for an overlapping period (%(start)s – %(end)s). They must withdraw from it before they can be accepted here."
+                )
+                % {"start": clash.offer.period_start, "end": clash.offer.period_end}
+            )
     previous = application.status
     application.status = new_status
     application.decision_message = message
@@ -266,6 +370,23 @@ def complete(*, user, application_id):
         application=application,
     )
     return application
+
+
+def overlapping_placements(application):
+    """The student's other places (accepted or completed) whose period overlaps this offer's."""
+    offer = application.offer
+    if not (offer.period_start and offer.period_end):
+        return Application.objects.none()
+    return (
+        Application.objects.filter(
+            student_id=application.student_id,
+            status__in=FILLED,
+            offer__period_start__lte=offer.period_end,
+            offer__period_end__gte=offer.period_start,
+        )
+        .exclude(pk=application.pk)
+        .select_related("offer__organisation")
+    )
 
 
 def places_left(offer, filled=None):

@@ -12,7 +12,13 @@ def remind_study_visits():
 
 @shared_task
 def report_passed_deadlines():
-    return notifications.report_passed_deadlines()
+    """Tell representatives about undecided applicants of offers past their deadline, then
+    close those offers (and any other that can no longer be taken up)."""
+    from .services import close_passed_offers
+
+    told = notifications.report_passed_deadlines()
+    closed = close_passed_offers()
+    return {"told": told, "closed": closed}
 
 
 @shared_task

@@ -7,6 +7,10 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from college_portal.activity import actions
+from college_portal.activity.services import log
+
+from ..notifications.models import Notification
 from .registry import registry
 
 
@@ -35,6 +39,8 @@ def delete_account(*, user):
     for _order, (_export, erase) in registry.personal_data:
         erase(user)
     EmailAddress.objects.filter(user=user).delete()
+    # Nothing more goes to this person: mail still waiting for them is dropped with the address.
+    Notification.objects.filter(recipient=user).exclude(status=Notification.Status.SENT).delete()
     user.email = f"deleted-{uuid.uuid4().hex}@invalid.example"
     user.full_name = ""
     user.is_active = False
@@ -42,4 +48,6 @@ def delete_account(*, user):
     user.is_superuser = False
     user.set_unusable_password()
     user.save()
+    # No actor and no personal data: the entry names the account by its id only.
+    log(actor=None, action=actions.ACCOUNT_DELETED, obj=user, data={"role": user.role})
     return user

@@ -24,6 +24,8 @@ def notify(*, kind, event_key, email, recipient=None, language=None, context=Non
 
     The event key makes this idempotent: calling it twice for one event makes one row.
     """
+    if recipient is not None and not recipient.is_active:
+        return None  # a deleted or disabled account is sent nothing more
     language = language or getattr(recipient, "language", None) or settings.LANGUAGE_CODE
     notification, created = Notification.objects.get_or_create(
         event_key=event_key[:200],

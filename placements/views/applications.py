@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from college_portal.accounts.access import role_required, visible_object_or_404
 from college_portal.accounts.models import Role
 
+from .. import selectors
 from ..forms import ApplicationForm, DecisionForm
 from ..models import FILLED, Application, ApplicationStatus, Offer
 from ..services import (
@@ -21,6 +23,7 @@ from ..services import (
     decide,
     first_waitlisted,
     managed_offers,
+    overlapping_placements,
     places_left,
     withdraw,
 )
@@ -75,7 +78,10 @@ def application_detail(request, pk):
             "application": application,
             "history": history,
             "deciding": deciding,
-            "decision_form": DecisionForm() if deciding else None,
+            "decision_form": DecisionForm(application=application)
+            if deciding and application.allowed_decisions
+            else None,
+            "overlapping": list(overlapping_placements(application)) if deciding else [],
             "own": application.student_id == user.pk,
             "can_see_cv": bool(application.cv) and (deciding or application.student_id == user.pk),
         },
@@ -103,9 +109,8 @@ def application_cv(request, pk):
 @require_POST
 @role_required(Role.COMPANY_REP)
 def decide_view(request, pk):
-    form = DecisionForm(request.POST)
-    if not Application.objects.decidable_by(request.user).filter(pk=pk).exists():
-        raise Http404
+    application = get_object_or_404(Application.objects.decidable_by(request.user), pk=pk)
+    form = DecisionForm(request.POST, application=application)
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
         return redirect("placements:application_detail", pk=pk)
@@ -137,10 +142,28 @@ def complete_view(request, pk):
     return redirect("placements:application_detail", pk=pk)
 
 
-@require_POST
 @role_required(Role.STUDENT)
 def withdraw_view(request, pk):
-    application = get_object_or_404(Application, pk=pk, student=request.user)
+    """GET asks for confirmation (a page, no script needed); POST withdraws."""
+    application = get_object_or_404(
+        Application.objects.select_related("offer__organisation"), pk=pk, student=request.user
+    )
+    if request.method != "POST":
+        if not application.can_withdraw:
+            return redirect("placements:application_detail", pk=application.pk)
+        return render(
+            request,
+            "placements/confirm.html",
+            {
+                "title": _("Withdraw your application?"),
+                "subject": f"{application.offer.title} ({application.offer.organisation.name})",
+                "explanation": _(
+                    "The company is told, and your place goes to someone else. You can apply once more while the offer is open, but only once."
+                ),
+                "action": _("Yes, withdraw my application"),
+                "back_url": reverse("placements:application_detail", args=[application.pk]),
+            },
+        )
     try:
         withdraw(student=request.user, application_id=application.pk)
     except ValidationError as error:
@@ -154,16 +177,7 @@ def withdraw_view(request, pk):
 def applicants(request, pk):
     """All applicants of one of the user's organisation's offers, needing a decision first."""
     offer = get_object_or_404(managed_offers(request.user).select_related("organisation"), pk=pk)
-    needing_decision_first = Case(
-        When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
-        When(status=ApplicationStatus.WAITLISTED, then=Value(1)),
-        When(status=ApplicationStatus.ACCEPTED, then=Value(2)),
-        default=Value(3),
-    )
-    rows = offer.applications.select_related("student").order_by(
-        needing_decision_first, "submitted_at"
-    )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.applicants(offer), 50).get_page(request.GET.get("page"))
     counts = dict(offer.applications.values_list("status").annotate(n=Count("pk")))
     left = places_left(offer, filled=sum(counts.get(s, 0) for s in FILLED))
     return render(

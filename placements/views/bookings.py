@@ -5,6 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -78,10 +81,30 @@ def booking_ics(request, pk):
     return response
 
 
-@require_POST
 @login_required
 def booking_cancel(request, pk):
-    booking = get_object_or_404(Booking, pk=pk, booked_by=request.user)
+    """GET asks for confirmation (a page, no script needed); POST cancels."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("slot__offer__organisation"), pk=pk, booked_by=request.user
+    )
+    if request.method != "POST":
+        if booking.status != BookingStatus.CONFIRMED:
+            return redirect("placements:booking_detail", pk=booking.pk)
+        offer = booking.slot.offer
+        return render(
+            request,
+            "placements/confirm.html",
+            {
+                "title": _("Cancel the booking?"),
+                "subject": f"{offer.title} ({offer.organisation.name}), "
+                + date_format(timezone.localtime(booking.slot.starts_at), "j F Y H:i"),
+                "explanation": _(
+                    "The places are freed for others and the company is told. To come after all, you must book again if there are places left."
+                ),
+                "action": _("Yes, cancel the booking"),
+                "back_url": reverse("placements:booking_detail", args=[booking.pk]),
+            },
+        )
     try:
         cancel_booking(user=request.user, booking_id=booking.pk)
     except ValidationError as error:

@@ -14,7 +14,8 @@ from college_portal.accounts.models import Role
 from college_portal.pagination import paginated
 
 from ..forms import ApplicationForm, BookingForm, OfferFilter, OfferForm, SlotFormSet
-from ..models import FILLED, Application, Booking, BookingStatus, Offer, OfferKind
+from ..models import FILLED, Booking, BookingStatus, Offer
+from ..selectors import application_state
 from ..services import (
     close_offer,
     copy_offer,
@@ -23,13 +24,14 @@ from ..services import (
     places_left,
     publish_offer,
     save_offer,
+    save_slots,
 )
 from .common import report_errors
 
 
 def offer_list(request):
     base = (
-        Offer.objects.published()
+        Offer.objects.listed()
         .select_related("organisation")
         .annotate(filled=Count("applications", filter=Q(applications__status__in=FILLED)))
         .order_by("-published_at")
@@ -50,35 +52,24 @@ def offer_detail(request, pk):
         pk=pk,
     )
     user = request.user
-    slots = list(offer.slots.order_by("starts_at"))
     context = {
         "offer": offer,
-        "slots": slots,
+        "slots": list(offer.slots.filter(cancelled_at__isnull=True).order_by("starts_at")),
         "places_left": places_left(offer),
         "manages": organisations_for(user).filter(pk=offer.organisation_id).exists(),
         "now": timezone.now(),
     }
-    if user.is_authenticated and user.role == Role.STUDENT:
-        context["application"] = Application.objects.filter(offer=offer, student=user).first()
-        context["my_bookings"] = list(
-            Booking.objects.filter(
-                slot__offer=offer, booked_by=user, status=BookingStatus.CONFIRMED
-            )
-        )
-    if user.is_authenticated and user.role == Role.SCHOOL_STAFF:
-        context["my_bookings"] = list(
-            Booking.objects.filter(
-                slot__offer=offer, booked_by=user, status=BookingStatus.CONFIRMED
-            )
-        )
-    if offer.is_open and user.is_authenticated:
-        if (
-            offer.kind == OfferKind.INTERNSHIP
-            and user.role == Role.STUDENT
-            and not context.get("application")
-        ):
+    if user.is_authenticated and user.role == Role.STUDENT and offer.is_internship:
+        context.update(application_state(student=user, offer=offer))
+        if context["can_apply"]:
             context["apply_form"] = ApplicationForm()
-        if offer.kind == OfferKind.STUDY_VISIT and user.role in (Role.STUDENT, Role.SCHOOL_STAFF):
+    if user.is_authenticated and user.role in (Role.STUDENT, Role.SCHOOL_STAFF):
+        context["my_bookings"] = list(
+            Booking.objects.filter(
+                slot__offer=offer, booked_by=user, status=BookingStatus.CONFIRMED
+            ).select_related("slot")
+        )
+        if offer.takes_bookings:
             context["booking_form"] = BookingForm(
                 offer=offer, for_group=user.role == Role.SCHOOL_STAFF
             )
@@ -88,19 +79,26 @@ def offer_detail(request, pk):
 def _edit(request, offer, organisations):
     form = OfferForm(request.POST or None, instance=offer, organisations=organisations)
     formset = SlotFormSet(request.POST or None, instance=offer, prefix="slots")
+    is_new = offer.pk is None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            saved = save_offer(
-                user=request.user,
-                offer=form.save(commit=False),
-                programmes=form.cleaned_data["programmes"],
+        try:
+            with transaction.atomic():
+                saved = save_offer(
+                    user=request.user,
+                    offer=form.save(commit=False),
+                    programmes=form.cleaned_data["programmes"],
+                )
+                save_slots(user=request.user, offer=saved, **formset.changes())
+        except ValidationError as error:
+            # A booking came in meanwhile: nothing was saved; say why, keep what was typed.
+            if is_new:
+                offer.pk = None
+            formset.show_refusal(error)
+        else:
+            messages.success(
+                request, _("The offer has been saved. Check the preview, then publish it.")
             )
-            formset.instance = saved
-            formset.save()
-        messages.success(
-            request, _("The offer has been saved. Check the preview, then publish it.")
-        )
-        return redirect("placements:offer_detail", pk=saved.pk)
+            return redirect("placements:offer_detail", pk=saved.pk)
     return render(
         request, "placements/offer_form.html", {"form": form, "formset": formset, "offer": offer}
     )

@@ -273,12 +273,16 @@ def test_student_without_preferences_gets_every_new_open_offer(commit, company, 
     StudentProfileFactory(user=student2, digest=True)
     new = OfferFactory(organisation=company, title="Ny för alla")
     visit = OfferFactory(organisation=company, study_visit=True, title="Nytt besök för alla")
+    SlotFactory(offer=visit)
+    past_visit = OfferFactory(organisation=company, study_visit=True, title="Besök som varit")
+    SlotFactory(offer=past_visit, starts_at=timezone.now() - timedelta(days=1))
 
     with commit():
         send_weekly_digests(now=timezone.now())
 
     [message] = mail.outbox
     assert new.title in message.body and visit.title in message.body
+    assert past_visit.title not in message.body  # all its times are in the past
 
 
 # --- Unsubscribe ------------------------------------------------------------------------------
