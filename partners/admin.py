@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from college_portal.activity.admin import ActivityLogMixin
 from college_portal.csvexport import csv_response
 
 from .forms import InviteContactsForm
@@ -24,6 +25,13 @@ from .models import (
     PartnerRoleKind,
     SteeringGroup,
     SteeringGroupMember,
+)
+from .services import (
+    remove_steering_member,
+    revoke_invitation,
+    save_agreement,
+    save_steering_member,
+    set_organisation_active,
 )
 from .views import send_invitations
 
@@ -100,7 +108,8 @@ class AgreementStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ActivityLogMixin, admin.ModelAdmin):
+    activity_by_organisation = True
     list_display = [
         "name",
         "organisation_number",
@@ -117,7 +126,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartnerRoleInline, AgreementInline, MembershipInline]
     readonly_fields = ["created_at", "updated_at"]
-    actions = ["invite_contacts", "mark_inactive", "export_csv"]
+    actions = ["invite_contacts", "mark_active", "mark_inactive", "export_csv"]
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -190,9 +199,50 @@ class OrganisationAdmin(admin.ModelAdmin):
             return None
         return redirect(reverse("admin:partners_organisation_invite", args=[queryset.get().pk]))
 
+    def save_model(self, request, obj, form, change):
+        if change and "active" in form.changed_data:
+            # Joining or leaving the partnership goes through the service, which logs it.
+            active = obj.active
+            obj.active = not active
+            super().save_model(request, obj, form, change)
+            set_organisation_active(organisation_id=obj.pk, active=active, actor=request.user)
+            obj.active = active
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Agreement:
+            return super().save_formset(request, form, formset, change)
+        for agreement in formset.save(commit=False):
+            save_agreement(agreement=agreement, actor=request.user)
+        for agreement in formset.deleted_objects:
+            agreement.delete()
+        formset.save_m2m()
+        return None
+
+    def _set_active(self, request, queryset, active):
+        ids = list(queryset.filter(active=not active).values_list("pk", flat=True))
+        for pk in ids:
+            set_organisation_active(organisation_id=pk, active=active, actor=request.user)
+        return len(ids)
+
+    @admin.action(description=_("Mark selected organisations active"))
+    def mark_active(self, request, queryset):
+        count = self._set_active(request, queryset, True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d organisation marked active.",
+                "%(count)d organisations marked active.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
     @admin.action(description=_("Mark selected organisations inactive"))
     def mark_inactive(self, request, queryset):
-        count = queryset.update(active=False)
+        count = self._set_active(request, queryset, False)
         self.message_user(
             request,
             ngettext(
@@ -233,7 +283,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ActivityLogMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "organisation",
@@ -248,6 +298,9 @@ class AgreementAdmin(admin.ModelAdmin):
     date_hierarchy = "valid_to"
     autocomplete_fields = ["organisation"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        save_agreement(agreement=obj, actor=request.user)
 
     @admin.display(description=_("status"))
     def status_badge(self, obj):
@@ -274,7 +327,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(SteeringGroup)
-class SteeringGroupAdmin(admin.ModelAdmin):
+class SteeringGroupAdmin(ActivityLogMixin, admin.ModelAdmin):
     list_display = ["name", "level", "municipality", "member_total", "majority", "chair", "rule"]
     list_filter = ["level", "municipality"]
     search_fields = ["name"]
@@ -285,6 +338,18 @@ class SteeringGroupAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("members__organisation")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not SteeringGroupMember:
+            return super().save_formset(request, form, formset, change)
+        members = formset.save(commit=False)
+        # Removals first: a new chair may replace one removed in the same save.
+        for member in formset.deleted_objects:
+            remove_steering_member(member=member, actor=request.user)
+        for member in members:
+            save_steering_member(member=member, actor=request.user)
+        formset.save_m2m()
+        return None
 
     @admin.display(description=_("members"))
     def member_total(self, obj):
@@ -308,7 +373,7 @@ class SteeringGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ActivityLogMixin, admin.ModelAdmin):
     list_display = [
         "email",
         "organisation",
@@ -334,6 +399,21 @@ class InvitationAdmin(admin.ModelAdmin):
         "invited_by",
     ]
 
+    actions = ["revoke"]
+
     def has_add_permission(self, request):
         # Invitations are sent from an organisation (Invite contacts), which mails the link.
         return False
+
+    @admin.action(description=_("Revoke selected invitations"))
+    def revoke(self, request, queryset):
+        count = sum(
+            revoke_invitation(invitation_id=pk, revoked_by=request.user)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -135,6 +135,10 @@ class Organisation(models.Model):
                 pass
 
     @property
+    def activity_organisation_id(self):
+        return self.pk
+
+    @property
     def member_user_role(self):
         """The portal role a person joining this organisation gets."""
         from college_portal.accounts.models import Role
@@ -162,6 +166,10 @@ class PartnerRole(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.get_role_display()}"
+
+    @property
+    def activity_organisation_id(self):
+        return self.organisation_id
 
 
 class Membership(models.Model):
@@ -195,6 +203,13 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"
+
+    def activity_repr(self):
+        return f"membership #{self.pk}"  # the activity log names no person
+
+    @property
+    def activity_organisation_id(self):
+        return self.organisation_id
 
 
 def hash_token(token):
@@ -260,6 +275,13 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+    def activity_repr(self):
+        return f"invitation #{self.pk}"  # the activity log keeps no e-mail address
+
+    @property
+    def activity_organisation_id(self):
+        return self.organisation_id
 
     @staticmethod
     def new_token():
@@ -357,6 +379,10 @@ class Agreement(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.title}"
+
+    @property
+    def activity_organisation_id(self):
+        return self.organisation_id
 
     def clean(self):
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
@@ -482,6 +508,13 @@ class SteeringGroupMember(models.Model):
 
     def __str__(self):
         return f"{self.person_name} ({self.organisation})"
+
+    def activity_repr(self):
+        return f"steering-group member #{self.pk}"  # the activity log names no person
+
+    @property
+    def activity_organisation_id(self):
+        return self.organisation_id
 
 
 class Meeting(models.Model):

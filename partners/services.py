@@ -1,4 +1,5 @@
-"""State changes of the partners app: invitations sent and accepted."""
+"""State changes of the partners app: invitations, organisations' membership of the
+partnership, agreements and steering groups, each written to the activity log."""
 
 import re
 from datetime import timedelta
@@ -11,10 +12,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from college_portal.accounts.models import User
+from college_portal.activity import actions
+from college_portal.activity.services import changes, log
 from college_portal.notifications.models import Notification
 from college_portal.notifications.services import notify
 
-from .models import Invitation, Membership, MembershipRole, hash_token
+from .models import (
+    Agreement,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Organisation,
+    SteeringGroupMember,
+    hash_token,
+)
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -55,6 +66,13 @@ def invite(*, organisation, email, invited_by, role=MembershipRole.REPRESENTATIV
         invited_by=invited_by,
         token_hash=hash_token(token),
         expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    log(
+        actor=invited_by,
+        action=actions.INVITATION_SENT,
+        obj=invitation,
+        organisation=organisation,
+        data={"role": role},
     )
     with translation.override(invitation.language):
         path = reverse("partners:invitation", kwargs={"token": token})
@@ -144,7 +162,35 @@ def accept_invitation(*, invitation_id, user=None, full_name="", password=None, 
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    log(
+        actor=user,
+        action=actions.INVITATION_ACCEPTED,
+        obj=invitation,
+        organisation=organisation,
+        data={"role": invitation.role},
+    )
     return user
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation_id, revoked_by):
+    """Make a pending invitation's link stop working now; False if it was no longer pending."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+    if not can_invite(revoked_by, invitation.organisation):
+        raise PermissionDenied
+    if invitation.is_accepted or invitation.is_expired:
+        return False
+    # An expired invitation is refused everywhere (check_usable, pending()): no new state.
+    invitation.expires_at = timezone.now()
+    invitation.save(update_fields=["expires_at"])
+    log(
+        actor=revoked_by,
+        action=actions.INVITATION_REVOKED,
+        obj=invitation,
+        organisation=invitation.organisation_id,
+        data={"role": invitation.role},
+    )
+    return True
 
 
 # In a part holding "<…>", a token is a bracketed address, a quoted name or a bare word.
@@ -256,8 +302,6 @@ def remind_expiring_agreements(*, today=None):
 @transaction.atomic
 def update_profile(*, organisation, user, description, website, logo=None, remove_logo=False):
     """A representative updates their organisation's public profile."""
-    from .models import Organisation
-
     if not Organisation.objects.editable_by(user).filter(pk=organisation.pk).exists():
         raise PermissionDenied
     organisation.description = description
@@ -269,3 +313,95 @@ def update_profile(*, organisation, user, description, website, logo=None, remov
         organisation.logo = logo
     organisation.save()
     return organisation
+
+
+@transaction.atomic
+def set_organisation_active(*, organisation_id, active, actor):
+    """A project lead lets an organisation into the partnership or out of it; True if changed."""
+    if not actor.is_staff:
+        raise PermissionDenied
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    if organisation.active == active:
+        return False
+    organisation.active = active
+    organisation.save(update_fields=["active", "updated_at"])
+    log(
+        actor=actor,
+        action=actions.ORGANISATION_ACTIVATED if active else actions.ORGANISATION_DEACTIVATED,
+        obj=organisation,
+        organisation=organisation,
+        data={"active": [not active, active]},
+    )
+    return True
+
+
+AGREEMENT_LOGGED_FIELDS = (
+    "title",
+    "signed_on",
+    "valid_from",
+    "valid_to",
+    "responsible_id",
+    "document",
+)
+
+
+@transaction.atomic
+def save_agreement(*, agreement, actor):
+    """Save a new or edited agreement (from admin) and log what changed in it."""
+    before = Agreement.objects.filter(pk=agreement.pk).first() if agreement.pk else None
+    agreement.save()
+    changed = changes(before, agreement, AGREEMENT_LOGGED_FIELDS)
+    if before is None or changed:
+        log(
+            actor=actor,
+            action=actions.AGREEMENT_ADDED if before is None else actions.AGREEMENT_CHANGED,
+            obj=agreement,
+            organisation=agreement.organisation_id,
+            data=changed,
+        )
+    return agreement
+
+
+STEERING_LOGGED_FIELDS = ["is_chair", "from_date", "to_date"]
+
+
+def _steering_data(member, before=None):
+    """What the log says of a member: the row's id and organisation, never the person's name."""
+    data = {"member": member.pk, "represents": member.organisation.name}
+    if before is not None and before.organisation_id != member.organisation_id:
+        data["represents"] = [before.organisation.name, member.organisation.name]
+    return data
+
+
+@transaction.atomic
+def save_steering_member(*, member, actor):
+    """Add or change a steering-group member (from admin), logged on the group."""
+    before = (
+        SteeringGroupMember.objects.select_related("organisation").filter(pk=member.pk).first()
+        if member.pk
+        else None
+    )
+    member.save()
+    changed = changes(before, member, STEERING_LOGGED_FIELDS)
+    if before is not None and not changed and before.organisation_id == member.organisation_id:
+        return member
+    log(
+        actor=actor,
+        action=actions.STEERING_MEMBER_ADDED if before is None else actions.STEERING_MEMBER_CHANGED,
+        obj=member.group,
+        organisation=member.organisation_id,
+        data={**_steering_data(member, before), **changed},
+    )
+    return member
+
+
+@transaction.atomic
+def remove_steering_member(*, member, actor):
+    log(
+        actor=actor,
+        action=actions.STEERING_MEMBER_REMOVED,
+        obj=member.group,
+        organisation=member.organisation_id,
+        data=_steering_data(member),
+    )
+    member.delete()

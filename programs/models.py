@@ -295,6 +295,10 @@ class CompetenceRequirement(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def activity_organisation_id(self):
+        return self.organisation_id
+
 
 class Coverage(models.Model):
     requirement = models.ForeignKey(

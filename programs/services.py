@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from college_portal.activity import actions
+from college_portal.activity.services import log
 from college_portal.notifications.services import notify
 from partners.models import Organisation, PartnerRoleKind
 
@@ -75,11 +77,19 @@ def decide_requirement(*, requirement_id, decided_by, accept, reason=""):
     )
     if requirement.status == new_status:
         return requirement
+    old_status = requirement.status
     requirement.status = new_status
     requirement.rejection_reason = "" if accept else reason
     requirement.decided_by = decided_by
     requirement.decided_at = timezone.now()
     requirement.save()
+    log(
+        actor=decided_by,
+        action=actions.REQUIREMENT_ACCEPTED if accept else actions.REQUIREMENT_REJECTED,
+        obj=requirement,
+        organisation=requirement.organisation_id,
+        data={"status": [old_status, new_status], **({} if accept else {"reason": reason})},
+    )
     proposer = requirement.proposed_by
     if proposer is not None:
         with translation.override(proposer.language):

@@ -90,7 +90,7 @@ FIELD_LABELS = {
     "valid_from": _("valid from"),
     "valid_to": _("valid to"),
     "document": _("document"),
-    "responsible": _("responsible project lead"),
+    "responsible_id": _("responsible project lead"),
     "member": _("member"),
     "represents": _("represents"),
     "is_chair": _("chair"),

@@ -6,3 +6,8 @@ class ActivityConfig(AppConfig):
     name = "college_portal.activity"
     label = "activity"
     verbose_name = _("Activity log")
+
+    def ready(self):
+        from . import admin_log
+
+        admin_log.install()

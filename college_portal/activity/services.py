@@ -22,6 +22,7 @@ The person who acted is the `actor` foreign key, which account deletion anonymis
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -43,6 +44,10 @@ def describe(obj):
 
 def _plain(value):
     """A JSON value for `value` (dates as ISO text, model instances as their id)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, Enum):  # TextChoices and the like
+        return value.value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):
