@@ -49,11 +49,13 @@ class OfferAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Slot:
             return super().save_formset(request, form, formset, change)
+        # What Django's change message reads (formset.save() would have set these).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         try:
-            save_slots(user=request.user, offer=form.instance, **formset.changes())
+            # A savepoint: a refused change of the times leaves them all as they were.
+            with transaction.atomic():
+                save_slots(user=request.user, offer=form.instance, **formset.changes())
         except ValidationError as error:
-            # A time with bookings, or a capacity below them: keep nothing of this save.
-            transaction.set_rollback(True)
             for message in error.messages:
                 messages.error(request, message)
 

@@ -30,7 +30,9 @@ from .models import (
     OfferStatus,
     Slot,
     StatusChange,
+    StudentProfile,
 )
+from .selectors import staff_schools
 
 A = ApplicationStatus
 
@@ -239,7 +241,7 @@ def apply(*, student, offer_id, motivation, cv=None):
         raise ValidationError(_("You have already applied for this internship."))
     if len(earlier) >= MAX_APPLICATION_ATTEMPTS:
         raise ValidationError(
-            _("You have withdrawn from this internship twice and cannot apply again.")
+            _("You have already applied twice for this internship and cannot apply again.")
         )
     try:
         # A double click passes the checks above twice; the unique constraints (one live
@@ -483,3 +485,42 @@ def cancel_booking(*, user, booking_id):
         booking=booking,
     )
     return booking
+
+
+# --- a school's students --------------------------------------------------------------------
+
+
+def _profile_at_staff_school(user, profile_id):
+    """The profile, locked, if it names one of `user`'s schools; PermissionDenied otherwise."""
+    profile = (
+        StudentProfile.objects.select_for_update()
+        .filter(pk=profile_id, school__in=staff_schools(user))
+        .first()
+    )
+    if profile is None:
+        raise PermissionDenied
+    return profile
+
+
+@transaction.atomic
+def confirm_school_link(*, user, profile_id):
+    """A staff member of the student's school confirms that the student is theirs; from then
+    on the school's staff see the student's applications. Confirming again changes nothing."""
+    profile = _profile_at_staff_school(user, profile_id)
+    if profile.school_confirmed_at is None:
+        profile.school_confirmed_at = timezone.now()
+        profile.school_confirmed_by = user
+        profile.save(update_fields=["school_confirmed_at", "school_confirmed_by"])
+    return profile
+
+
+@transaction.atomic
+def reject_school_link(*, user, profile_id):
+    """A staff member of the named school says the student is not theirs: the profile's school
+    is cleared (the student can choose again). The student is not told."""
+    profile = _profile_at_staff_school(user, profile_id)
+    profile.school = None
+    profile.school_confirmed_at = None
+    profile.school_confirmed_by = None
+    profile.save(update_fields=["school", "school_confirmed_at", "school_confirmed_by"])
+    return profile

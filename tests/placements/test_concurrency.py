@@ -6,11 +6,14 @@ Each thread has its own database connection (closed at its end), as each request
 """
 
 import threading
+import time
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from placements import services
 from placements.models import Application, ApplicationStatus, Booking, Slot, StatusChange
@@ -176,3 +179,101 @@ def test_a_double_click_on_apply_makes_one_application_and_no_error(company):
 
         assert outcomes(results) == ["ok", "refused"], results
         assert Application.objects.filter(offer=offer).count() == 1
+
+
+def test_editing_a_visits_times_while_students_book_loses_no_booking(company, rep):
+    """Representatives save the offer form (its times validated first, then saved) while
+    students book: every booking stays counted and no time is overbooked."""
+    from django.db import transaction
+
+    from placements.forms import SlotFormSet
+
+    offer = OfferFactory(organisation=company, study_visit=True)
+    slot = SlotFactory(offer=offer, capacity=12)
+    students = [UserFactory(email=f"bokare{i}@example.org") for i in range(12)]
+
+    def edit(minutes):
+        start = timezone.localtime(slot.starts_at)
+        data = {
+            "slots-TOTAL_FORMS": 1,
+            "slots-INITIAL_FORMS": 1,
+            "slots-MIN_NUM_FORMS": 0,
+            "slots-MAX_NUM_FORMS": 20,
+            "slots-0-id": slot.pk,
+            "slots-0-offer": offer.pk,
+            "slots-0-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "slots-0-ends_at": (start + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M"),
+            "slots-0-capacity": 12,
+        }
+        formset = SlotFormSet(data, instance=offer, prefix="slots")
+        assert formset.is_valid(), formset.errors
+        time.sleep(0.05)  # the moment between checking the form and saving it
+        with transaction.atomic():
+            services.save_slots(user=rep, offer=offer, **formset.changes())
+        return minutes
+
+    work = [("book", s) for s in students] + [("edit", 90 + i) for i in range(6)]
+    results = all_at_once(
+        lambda item: services.book(user=item[1], slot_id=slot.pk)
+        if item[0] == "book"
+        else edit(item[1]),
+        work,
+    )
+
+    assert all(kind == "ok" for kind, _value in results), results
+    slot.refresh_from_db()
+    confirmed = Booking.objects.filter(slot=slot, status="confirmed").count()
+    assert slot.places_taken == confirmed == 12
+
+
+def test_lowering_capacity_while_students_book_never_overbooks(company, rep):
+    offer = OfferFactory(organisation=company, study_visit=True)
+    slot = SlotFactory(offer=offer, capacity=20)
+    students = [UserFactory(email=f"elev-kap{i}@example.org") for i in range(16)]
+
+    def lower(capacity):
+        values = {"starts_at": slot.starts_at, "ends_at": slot.ends_at, "capacity": capacity}
+        return services.save_slots(user=rep, offer=offer, changed=[(slot.pk, values)])
+
+    work = [("book", s) for s in students] + [("lower", 8)]
+    results = all_at_once(
+        lambda item: services.book(user=item[1], slot_id=slot.pk)
+        if item[0] == "book"
+        else lower(item[1]),
+        work,
+    )
+
+    slot.refresh_from_db()
+    confirmed = Booking.objects.filter(slot=slot, status="confirmed").count()
+    assert slot.places_taken == confirmed <= slot.capacity
+    assert all(kind in ("ok", "refused") for kind, _value in results), results
+
+
+def test_two_companies_accepting_one_student_for_overlapping_periods_one_succeeds(
+    company, company2, rep, rep2, student, monkeypatch
+):
+    check = services.overlapping_placements
+
+    class Slowly:
+        """The overlap check, then a pause before the acceptance is written: the widest
+        window for the other company's acceptance to slip in."""
+
+        def __init__(self, application):
+            self.found = check(application).first()
+
+        def first(self):
+            time.sleep(0.2)
+            return self.found
+
+    monkeypatch.setattr(services, "overlapping_placements", Slowly)
+    for _round in range(3):
+        mine = ApplicationFactory(offer=OfferFactory(organisation=company), student=student)
+        theirs = ApplicationFactory(offer=OfferFactory(organisation=company2), student=student)
+
+        results = all_at_once(
+            lambda pair: services.decide(user=pair[0], application_id=pair[1].pk, decision="accept"),
+            [(rep, mine), (rep2, theirs)],
+        )
+
+        assert outcomes(results) == ["ok", "refused"], results
+        Application.objects.filter(pk__in=[mine.pk, theirs.pk]).update(status="withdrawn")
