@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path(_("profile/"), views.profile, name="profile"),
     path(_("my-data/"), views.my_data, name="my_data"),
     path(_("report/"), views.report, name="report"),
+    path(_("activity/"), include("college_portal.activity.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),

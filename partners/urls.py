@@ -9,5 +9,6 @@ urlpatterns = [
     path(_("partners/<slug:slug>/"), views.partner_detail, name="detail"),
     path(_("partners/<slug:slug>/profile/"), views.edit_profile, name="edit_profile"),
     path(_("partners/<slug:slug>/invite/"), views.invite_colleagues, name="invite"),
+    path(_("partners/<slug:slug>/activity/"), views.organisation_activity, name="activity"),
     path(_("invitation/<str:token>/"), views.invitation, name="invitation"),
 ]

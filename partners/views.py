@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from college_portal.accounts.access import visible_object_or_404
 from college_portal.accounts.registry import render_sections
+from college_portal.activity.models import ActivityEntry
 from college_portal.pagination import paginated
 from college_portal.search import search_fields
 
@@ -95,6 +96,18 @@ def edit_profile(request, slug):
         return redirect("partners:detail", slug=organisation.slug)
     return render(
         request, "partners/edit_profile.html", {"organisation": organisation, "form": form}
+    )
+
+
+@login_required
+def organisation_activity(request, slug):
+    """What has happened in the organisation's name, for its members (others get 404)."""
+    organisation = _own_organisation_or_404(Organisation.objects.of_member(request.user), slug)
+    entries = ActivityEntry.objects.for_organisation(organisation).select_related("actor")
+    return render(
+        request,
+        "partners/organisation_activity.html",
+        {"organisation": organisation, **paginated(request, entries, 50)},
     )
 
 

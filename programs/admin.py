@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from college_portal.activity.admin import ActivityLogMixin
+
 from .models import CompetenceRequirement, Course, Coverage, Intake, Programme, ProgrammeCourse
 from .services import decide_requirement
 
@@ -94,7 +96,7 @@ class RequirementAdminForm(forms.ModelForm):
 
 
 @admin.register(CompetenceRequirement)
-class CompetenceRequirementAdmin(admin.ModelAdmin):
+class CompetenceRequirementAdmin(ActivityLogMixin, admin.ModelAdmin):
     form = RequirementAdminForm
     list_display = [
         "title",

@@ -8,6 +8,6 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity log")
 
     def ready(self):
-        from . import admin_log
+        from . import admin_log, hooks  # noqa: F401
 
         admin_log.install()
