@@ -1,6 +1,8 @@
 """A student's placements data in their export, and what account deletion leaves behind:
 applications and bookings stay as anonymous rows so companies' statistics still add up."""
 
+from django.db.models import Q
+
 from college_portal.accounts.registry import register_personal_data
 
 from .models import (
@@ -27,6 +29,9 @@ def export(user):
         if profile is None
         else {
             "school": str(profile.school or ""),
+            "school_confirmed_at": profile.school_confirmed_at.isoformat()
+            if profile.school_confirmed_at
+            else None,
             "programme": str(profile.programme or ""),
             "municipality": profile.municipality,
             "weekly_digest": profile.digest,
@@ -69,9 +74,16 @@ def _leave_everything_open(user):
 
     from .services import cancel_booking, withdraw
 
-    for application_id in Application.objects.filter(
-        student=user, status__in=(*UNDECIDED, ApplicationStatus.ACCEPTED)
-    ).values_list("pk", flat=True):
+    today = timezone.localdate()
+    # An accepted place whose period has begun is history (it counts as filled); one still
+    # ahead is freed for the next student.
+    open_applications = Application.objects.filter(
+        Q(status__in=UNDECIDED)
+        | Q(status=ApplicationStatus.ACCEPTED, offer__period_start__isnull=True)
+        | Q(status=ApplicationStatus.ACCEPTED, offer__period_start__gt=today),
+        student=user,
+    )
+    for application_id in open_applications.values_list("pk", flat=True):
         withdraw(student=user, application_id=application_id)
     for booking_id in Booking.objects.filter(
         booked_by=user, status=BookingStatus.CONFIRMED, slot__starts_at__gt=timezone.now()

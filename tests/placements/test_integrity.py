@@ -237,12 +237,24 @@ def test_deleting_an_account_withdraws_open_applications_and_frees_the_place(
     pending = ApplicationFactory(
         offer=OfferFactory(organisation=company), student=student, status=ApplicationStatus.SUBMITTED
     )
+    begun = ApplicationFactory(
+        offer=OfferFactory(
+            organisation=company,
+            period_start=TODAY - timedelta(days=5),
+            period_end=TODAY + timedelta(days=20),
+        ),
+        student=student,
+        status=ApplicationStatus.ACCEPTED,
+    )
 
     delete_account(user=student)
 
     leaving.refresh_from_db()
     pending.refresh_from_db()
     assert leaving.status == pending.status == ApplicationStatus.WITHDRAWN
+    begun.refresh_from_db()
+    assert begun.status == ApplicationStatus.ACCEPTED  # history: counted, anonymous
+    assert begun.motivation == ""
     # The company can now offer the place to the first on the waiting list...
     assert services.places_left(offer) == 1
     assert services.first_waitlisted(offer) == waiting
