@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from college_portal.accounts.models import User
+from college_portal.activity import actions
+from college_portal.activity.services import changes, log
 from partners.models import Organisation
 
 from . import notifications
@@ -74,11 +76,37 @@ def save_offer(*, user, offer, programmes):
     """Create or update an offer of the user's own organisation (stays in its status)."""
     if not organisations_for(user).filter(pk=offer.organisation_id).exists():
         raise PermissionDenied
+    before = Offer.objects.filter(pk=offer.pk).first() if offer.pk else None
     if offer.pk is None:
         offer.created_by = user
     offer.save()
     offer.programmes.set(programmes)
+    if before is not None:
+        changed = changes(before, offer, LOGGED_OFFER_FIELDS)
+        if changed:
+            log(
+                actor=user,
+                action=actions.OFFER_EDITED,
+                obj=offer,
+                organisation=offer.organisation_id,
+                data=changed,
+            )
     return offer
+
+
+# What the activity log keeps of an offer's edits: capacity and dates.
+LOGGED_OFFER_FIELDS = ("places", "application_deadline", "period_start", "period_end")
+SLOT_FIELDS = ("starts_at", "ends_at", "capacity")
+
+
+def _log_slot(user, offer, slot, data):
+    log(
+        actor=user,
+        action=actions.OFFER_SLOT_CHANGED,
+        obj=offer,
+        organisation=offer.organisation_id,
+        data={"slot": slot.pk, **data},
+    )
 
 
 def _places_booked_message(taken):
@@ -101,9 +129,10 @@ def save_slots(*, user, offer, added=(), changed=(), removed=()):
     """
     if not (user.is_staff or managed_offers(user).filter(pk=offer.pk).exists()):
         raise PermissionDenied
-    fields = ("starts_at", "ends_at", "capacity")
+    fields = SLOT_FIELDS
     for slot_id, values in changed:
         values = {name: values[name] for name in fields}
+        before = Slot.objects.filter(pk=slot_id, offer=offer).first()
         updated = Slot.objects.filter(
             pk=slot_id, offer=offer, places_taken__lte=values["capacity"]
         ).update(**values)
@@ -116,6 +145,8 @@ def save_slots(*, user, offer, added=(), changed=(), removed=()):
                 code="capacity_below_booked",
                 params={"slot": slot_id, "field": "capacity"},
             )
+        after = Slot(**values)
+        _log_slot(user, offer, before, changes(before, after, fields))
     for slot_id in removed:
         slot = Slot.objects.select_for_update().filter(pk=slot_id, offer=offer).first()
         if slot is None:
@@ -126,6 +157,7 @@ def save_slots(*, user, offer, added=(), changed=(), removed=()):
                 code="slot_has_bookings",
                 params={"slot": slot_id, "field": None},
             )
+        _log_slot(user, offer, slot, changes(slot, None, fields))
         if slot.bookings.exists():
             # Its cancelled bookings keep their history: the time is cancelled, not deleted.
             slot.cancelled_at = slot.cancelled_at or timezone.now()
@@ -133,7 +165,8 @@ def save_slots(*, user, offer, added=(), changed=(), removed=()):
         else:
             slot.delete()
     for values in added:
-        Slot.objects.create(offer=offer, **{name: values[name] for name in fields})
+        slot = Slot.objects.create(offer=offer, **{name: values[name] for name in fields})
+        _log_slot(user, offer, slot, changes(None, slot, fields))
 
 
 @transaction.atomic
@@ -148,10 +181,23 @@ def publish_offer(*, user, offer_id):
         )
     _check_can_be_taken_up(offer)
     if offer.status != OfferStatus.PUBLISHED:
-        offer.status = OfferStatus.PUBLISHED
-        offer.published_at = offer.published_at or timezone.now()
-        offer.save(update_fields=["status", "published_at", "updated_at"])
+        _set_status(offer, OfferStatus.PUBLISHED, actor=user, action=actions.OFFER_PUBLISHED)
     return offer
+
+
+def _set_status(offer, status, *, actor, action, **data):
+    previous = offer.status
+    offer.status = status
+    if status == OfferStatus.PUBLISHED:
+        offer.published_at = offer.published_at or timezone.now()
+    offer.save(update_fields=["status", "published_at", "updated_at"])
+    log(
+        actor=actor,
+        action=action,
+        obj=offer,
+        organisation=offer.organisation_id,
+        data={"status": [previous, status], **data},
+    )
 
 
 def _check_can_be_taken_up(offer):
@@ -181,8 +227,8 @@ def _check_can_be_taken_up(offer):
 @transaction.atomic
 def close_offer(*, user, offer_id):
     offer = managed_offers(user).select_for_update().get(pk=offer_id)
-    offer.status = OfferStatus.CLOSED
-    offer.save(update_fields=["status", "updated_at"])
+    if offer.status != OfferStatus.CLOSED:
+        _set_status(offer, OfferStatus.CLOSED, actor=user, action=actions.OFFER_CLOSED)
     return offer
 
 
@@ -197,8 +243,10 @@ def close_passed_offers():
             offer = Offer.objects.select_for_update().filter(pk=offer_id).first()
             if offer is None or offer.status != OfferStatus.PUBLISHED:
                 continue
-            offer.status = OfferStatus.CLOSED
-            offer.save(update_fields=["status", "updated_at"])
+            # Closed by the portal itself (no actor) as its last day passed.
+            _set_status(
+                offer, OfferStatus.CLOSED, actor=None, action=actions.OFFER_CLOSED, automatic=True
+            )
             closed += 1
     return closed
 
@@ -208,7 +256,7 @@ def copy_offer(*, user, offer_id):
     """A new draft with the same content (and future slots without bookings)."""
     original = managed_offers(user).get(pk=offer_id)
     programmes = list(original.programmes.all())
-    slots = list(original.slots.filter(starts_at__gt=timezone.now()))
+    slots = list(original.slots.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True))
     copy = Offer.objects.get(pk=original.pk)
     copy.pk = None
     copy.title = _("Copy of %(title)s") % {"title": original.title}
@@ -221,6 +269,13 @@ def copy_offer(*, user, offer_id):
         Slot.objects.create(
             offer=copy, starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=slot.capacity
         )
+    log(
+        actor=user,
+        action=actions.OFFER_COPIED,
+        obj=copy,
+        organisation=copy.organisation_id,
+        data={"copied_from": original.pk},
+    )
     return copy
 
 

@@ -16,7 +16,9 @@ committed one always has its entry.
 
 The log is append-only, so it must never hold what a person may ask to have erased: no names,
 e-mail addresses or free text about people, in `object_repr` or in `data`. A user object is
-shown as "account #<id>"; a model whose `str()` names a person defines `activity_repr()`.
+shown as "account #<id>"; any other object by its model's `activity_repr()` (which a model
+defines to say what may be kept: `str(self)` where that names no person), else as
+"<model> #<id>"; `log(object_repr=…)` overrides it.
 The person who acted is the `actor` foreign key, which account deletion anonymises.
 """
 
@@ -34,12 +36,16 @@ REPR_LENGTH = 200
 
 
 def describe(obj):
-    """A short text naming `obj` in the log, free of personal data."""
+    """A short text naming `obj` in the log, free of personal data.
+
+    A model's `str()` is used only where it says so by defining `activity_repr()`: many name
+    a person ("Elsa Lindqvist → Praktik"). Others show as "<model> #<id>".
+    """
     if isinstance(obj, get_user_model()):
         return f"account #{obj.pk}"
     if hasattr(obj, "activity_repr"):
         return str(obj.activity_repr())[:REPR_LENGTH]
-    return str(obj)[:REPR_LENGTH]
+    return f"{obj._meta.model_name} #{obj.pk}"
 
 
 def _plain(value):
@@ -66,10 +72,12 @@ def changes(before, after, fields):
     """
     result = {}
     for name in fields:
-        old = _plain(getattr(before, name, None)) if before is not None else None
-        new = _plain(getattr(after, name, None))
+        # Compared as values (a datetime read back in UTC equals the same moment typed in
+        # Stockholm time), stored as JSON.
+        old = getattr(before, name, None) if before is not None else None
+        new = getattr(after, name, None)
         if old != new:
-            result[name] = [old, new]
+            result[name] = [_plain(old), _plain(new)]
     return result
 
 
