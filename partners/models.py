@@ -138,6 +138,9 @@ class Organisation(models.Model):
     def activity_organisation_id(self):
         return self.pk
 
+    def activity_repr(self):
+        return str(self)  # names no person: the activity log may keep it
+
     @property
     def member_user_role(self):
         """The portal role a person joining this organisation gets."""
@@ -170,6 +173,9 @@ class PartnerRole(models.Model):
     @property
     def activity_organisation_id(self):
         return self.organisation_id
+
+    def activity_repr(self):
+        return str(self)  # names no person: the activity log may keep it
 
 
 class Membership(models.Model):
@@ -384,6 +390,9 @@ class Agreement(models.Model):
     def activity_organisation_id(self):
         return self.organisation_id
 
+    def activity_repr(self):
+        return str(self)  # names no person: the activity log may keep it
+
     def clean(self):
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
@@ -438,6 +447,9 @@ class SteeringGroup(models.Model):
             raise ValidationError(
                 {"municipality": _("A local steering group needs a municipality.")}
             )
+
+    def activity_repr(self):
+        return str(self)  # names no person: the activity log may keep it
 
     def current_members(self, day=None):
         """Members on `day` (today by default); works on prefetched members without queries."""
@@ -544,3 +556,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.group} {self.date:%Y-%m-%d}"
+
+    def activity_repr(self):
+        return str(self)  # names no person: the activity log may keep it

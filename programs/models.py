@@ -99,6 +99,9 @@ class Programme(models.Model):
 
         return reverse("programs:detail", kwargs={"slug": self.slug})
 
+    def activity_repr(self):
+        return str(self)  # names no person: the activity log may keep it
+
 
 class Intake(models.Model):
     class Status(models.TextChoices):
@@ -133,6 +136,9 @@ class Intake(models.Model):
     def __str__(self):
         return f"{self.programme} {self.start_date:%Y-%m-%d}"
 
+    def activity_repr(self):
+        return str(self)  # names no person: the activity log may keep it
+
     @property
     def is_open(self):
         return self.status == self.Status.OPEN and self.application_deadline >= timezone.localdate()
@@ -166,6 +172,9 @@ class Course(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}".strip()
+
+    def activity_repr(self):
+        return str(self)  # names no person: the activity log may keep it
 
 
 class ProgrammeCourse(models.Model):
@@ -298,6 +307,9 @@ class CompetenceRequirement(models.Model):
     @property
     def activity_organisation_id(self):
         return self.organisation_id
+
+    def activity_repr(self):
+        return str(self)  # names no person: the activity log may keep it
 
 
 class Coverage(models.Model):

@@ -7,6 +7,7 @@ from django.utils import translation
 from college_portal.activity import actions
 from college_portal.activity.models import ActivityEntry, AppendOnlyError
 from college_portal.activity.services import changes, log
+from tests.programs.factories import ProgrammeCourseFactory
 
 CONSTANTS = [
     value for name, value in vars(actions).items() if name.isupper() and isinstance(value, str)
@@ -116,3 +117,11 @@ def test_details_read_in_the_active_language(company):
         assert entry.details() == ["aktiv: ja → nej"]
     with translation.override("en"):
         assert entry.details() == ["active: yes → no"]
+
+
+def test_an_object_that_does_not_say_its_name_is_safe_is_named_by_model_and_id(db):
+    plan_item = ProgrammeCourseFactory()
+
+    entry = log(actor=None, action=actions.ADMIN_CHANGED, obj=plan_item)
+
+    assert entry.object_repr == f"programmecourse #{plan_item.pk}"

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from college_portal.activity import actions
 from college_portal.activity.models import ActivityEntry
 from college_portal.activity.services import log
+from partners.models import SteeringGroup
 from partners.services import invite, set_organisation_active
 from programs.models import CompetenceRequirement
 from programs.services import decide_requirement
@@ -273,3 +274,20 @@ def test_a_requirements_admin_page_shows_its_decision(client, lead, company, rep
     response = client.get(url("admin:programs_competencerequirement_change", requirement.pk))
 
     assert "Krav godkänt" in response.content.decode()
+
+
+def test_an_objects_admin_page_links_to_its_own_entries_only(client, lead, company):
+    group = SteeringGroup.objects.create(name="Regional", level="regional")
+    other = SteeringGroup.objects.create(name="Lokal", level="local", municipality="Huddinge")
+    for each in (group, other):
+        log(actor=lead, action=actions.STEERING_MEMBER_ADDED, obj=each, organisation=company)
+    client.force_login(lead)
+
+    response = client.get(url("admin:partners_steeringgroup_change", group.pk))
+
+    content = response.content.decode()
+    start = content.index(url("admin:activity_activityentry_changelist") + "?")
+    log_link = content[start : content.index('"', start)].replace("&amp;", "&")
+    listed = client.get(log_link)
+    assert listed.status_code == 200
+    assert [e.object_repr for e in listed.context["cl"].result_list] == ["Regional"]
