@@ -25,7 +25,11 @@ from .models import (
     StudentProfile,
 )
 from .report import placements_section
-from .selectors import dashboard_offers_for
+from .selectors import (
+    dashboard_offers_for,
+    school_applications,
+    students_awaiting_confirmation,
+)
 
 
 def _open_offers(**filters):
@@ -92,6 +96,10 @@ def representative_dashboard(request):
     return "placements/dashboard_representative.html", {"offers": offers, "total": total}
 
 
+# Rows of a school dashboard list; the rest are counted.
+DASHBOARD_ROWS = 50
+
+
 def school_dashboard(request):
     user = request.user
     if user.role != Role.SCHOOL_STAFF:
@@ -101,12 +109,15 @@ def school_dashboard(request):
         .select_related("slot__offer__organisation")
         .order_by("-slot__starts_at")
     )
-    applications = list(
-        Application.objects.filter(student__student_profile__school__memberships__user=user)
-        .select_related("student", "offer__organisation")
-        .order_by("-submitted_at")[:50]
-    )
-    return "placements/dashboard_school.html", {"bookings": bookings, "applications": applications}
+    applications = list(school_applications(user)[:DASHBOARD_ROWS])
+    awaiting = students_awaiting_confirmation(user)
+    waiting = list(awaiting[:DASHBOARD_ROWS])
+    return "placements/dashboard_school.html", {
+        "bookings": bookings,
+        "applications": applications,
+        "waiting": waiting,
+        "waiting_total": len(waiting) if len(waiting) < DASHBOARD_ROWS else awaiting.count(),
+    }
 
 
 def programme_offers(request, programme):

@@ -252,7 +252,9 @@ UNDECIDED = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED)
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The applicant sees their own; the offer's organisation sees its applicants; school
-        staff see their school's students'; leads see all."""
+        staff see their school's students' once the school link is confirmed; leads see all."""
+        from .selectors import school_students  # the rule lives there (selectors imports us)
+
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
@@ -260,7 +262,7 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(
             Q(student=user)
             | Q(offer__organisation__memberships__user=user)
-            | Q(student__student_profile__school__memberships__user=user)
+            | Q(student__in=school_students(user))
         ).distinct()
 
     def decidable_by(self, user):

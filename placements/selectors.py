@@ -5,6 +5,9 @@ Views, hooks and notifications ask these; the rules of state changes live in ser
 
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
+from college_portal.accounts.models import User
+from partners.models import Organisation, OrganisationKind
+
 from .models import (
     FILLED,
     MAX_APPLICATION_ATTEMPTS,
@@ -13,6 +16,7 @@ from .models import (
     Booking,
     BookingStatus,
     Offer,
+    StudentProfile,
 )
 
 
@@ -103,3 +107,44 @@ def applicants(offer):
     else:
         rows = rows.annotate(placed_elsewhere=Value(False))
     return rows.order_by(_NEEDING_DECISION_FIRST, "submitted_at")
+
+
+# --- a school and its students ----------------------------------------------------------------
+
+
+def staff_schools(user):
+    """The schools `user` works at: school organisations they are a member of, when their role
+    is school staff. Only these schools' staff confirm students and see their applications."""
+    if not (user.is_authenticated and user.is_school_staff):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=OrganisationKind.SCHOOL, memberships__user=user)
+
+
+def school_students(user):
+    """The students whose link to one of `user`'s schools a staff member has confirmed. A school
+    chosen by the student alone shows nothing to the school: the one rule behind the school
+    dashboard and `ApplicationQuerySet.visible_to`."""
+    return User.objects.filter(
+        student_profile__school__in=staff_schools(user),
+        student_profile__school_confirmed_at__isnull=False,
+    )
+
+
+def school_applications(user):
+    """The applications of `user`'s schools' confirmed students, newest first."""
+    return (
+        Application.objects.filter(student__in=school_students(user))
+        .select_related("student", "offer__organisation")
+        .order_by("-submitted_at")
+    )
+
+
+def students_awaiting_confirmation(user):
+    """Profiles naming one of `user`'s schools that nobody there has confirmed yet."""
+    return (
+        StudentProfile.objects.filter(
+            school__in=staff_schools(user), school_confirmed_at__isnull=True
+        )
+        .select_related("user", "programme", "school")
+        .order_by("user__full_name", "user__email")
+    )

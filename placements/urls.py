@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .views import applications, bookings, offers, profile
+from .views import applications, bookings, offers, profile, school
 
 app_name = "placements"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path(_("bookings/<int:pk>/cancel/"), bookings.booking_cancel, name="booking_cancel"),
     path(_("my-interests/"), profile.student_profile, name="student_profile"),
     path(_("unsubscribe/<str:token>/"), profile.unsubscribe, name="unsubscribe"),
+    path(_("students/<int:pk>/confirm/"), school.confirm_student, name="confirm_student"),
+    path(_("students/<int:pk>/reject/"), school.reject_student, name="reject_student"),
 ]

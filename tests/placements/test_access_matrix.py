@@ -25,6 +25,7 @@ from placements.models import (
     OfferStatus,
     Slot,
     StatusChange,
+    StudentProfile,
 )
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -74,6 +75,8 @@ MATRIX = {
     "booking_detail": ("get", "booking", row(OK, OK, OK, HIDDEN, HIDDEN, HIDDEN)),
     "booking_ics": ("get", "booking", row(OK, OK, OK, HIDDEN, HIDDEN, HIDDEN)),
     "booking_cancel": ("post", "booking", row(DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    # A student's school link: only staff of that school confirm or reject it.
+    "reject_student": ("post", "profile", row(DENIED, DENIED, DENIED, DENIED, DENIED, DONE)),
 }
 
 CASES = [(view, actor) for view in MATRIX for actor in ACTORS]
@@ -83,9 +86,11 @@ POST_DATA = {"decide": {"decision": "accept", "message": "Välkommen till oss!"}
 @pytest.fixture
 def world(company, company2, school, student, student2, rep, colleague, rep2, teacher):
     """LK Precision's published internship, whose period has ended, with Elsa's application
-    (with a CV; Elsa studies at the teacher's school); a draft internship; a study visit that
-    Elsa has booked."""
-    StudentProfileFactory(user=student, school=school)
+    (with a CV; Elsa studies at the teacher's school, which has confirmed her); a draft
+    internship; a study visit that Elsa has booked."""
+    profile = StudentProfileFactory(
+        user=student, school=school, school_confirmed_at=timezone.now(), school_confirmed_by=teacher
+    )
     offer = OfferFactory(
         organisation=company,
         title="Praktik i CNC-svarvning",
@@ -113,6 +118,7 @@ def world(company, company2, school, student, student2, rep, colleague, rep2, te
         "draft": draft,
         "application": application,
         "booking": booking,
+        "profile": profile,
     }
     application.cv.delete(save=False)
 
@@ -134,6 +140,9 @@ def snapshot():
         "bookings": sorted(Booking.objects.values_list("pk", "status")),
         "slots": sorted(Slot.objects.values_list("pk", "places_taken")),
         "history": StatusChange.objects.count(),
+        "profiles": sorted(
+            StudentProfile.objects.values_list("pk", "school", "school_confirmed_at")
+        ),
         "notifications": Notification.objects.count(),
     }
 
@@ -155,6 +164,8 @@ def effect_done(view, obj, before_offers):
     if view == "booking_cancel":
         booking = Booking.objects.select_related("slot").get(pk=obj.pk)
         return booking.status == BookingStatus.CANCELLED and booking.slot.places_taken == 0
+    if view == "reject_student":
+        return StudentProfile.objects.get(pk=obj.pk).school_id is None
     raise AssertionError(view)
 
 
@@ -250,6 +261,19 @@ def test_teacher_sees_no_cv_link_on_the_application(client, world):
     )
 
 
+def test_a_self_declared_student_is_not_the_teachers_until_confirmed(client, world):
+    """The intended change of the school link: a school chosen by the student alone shows the
+    school's staff nothing of their applications."""
+    StudentProfile.objects.filter(pk=world["profile"].pk).update(
+        school_confirmed_at=None, school_confirmed_by=None
+    )
+    client.force_login(world["people"]["teacher"])
+
+    response = client.get(url("placements:application_detail", world["application"].pk))
+
+    assert response.status_code == 404
+
+
 def test_students_without_a_school_profile_are_not_the_teachers(client, world, student2):
     other = ApplicationFactory(offer=world["offer"], student=student2)
     client.force_login(world["people"]["teacher"])
@@ -292,7 +316,7 @@ def test_a_class_booking_belongs_to_its_teacher(client, world, view, actor):
 
 
 def test_matrix_size():
-    """13 views × 7 people, every cell stated."""
-    assert len(MATRIX) == 13
+    """14 views × 7 people, every cell stated."""
+    assert len(MATRIX) == 14
     assert all(set(expected) == set(ACTORS) for _m, _o, expected in MATRIX.values())
-    assert len(CASES) == 91
+    assert len(CASES) == 98

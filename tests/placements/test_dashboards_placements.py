@@ -164,7 +164,10 @@ def test_representative_sees_offers_with_undecided_first(
 def test_teacher_sees_bookings_and_the_schools_students_applications(
     client, teacher, student, student2, school, offer, slot
 ):
-    StudentProfileFactory(user=student, school=school)
+    # Elsa's school has confirmed her (a self-declared school shows nothing: test_school_link).
+    StudentProfileFactory(
+        user=student, school=school, school_confirmed_at=timezone.now(), school_confirmed_by=teacher
+    )
     StudentProfileFactory(user=student2)  # no school given
     mine = ApplicationFactory(offer=offer, student=student, status="waitlisted")
     theirs = ApplicationFactory(offer=offer, student=student2)
