@@ -82,6 +82,8 @@ FIELD_LABELS = {
     "deadline": _("application deadline"),
     "application_deadline": _("application deadline"),
     "copied_from": _("copied from"),
+    "slot": _("time"),
+    "automatic": _("automatically"),
     "reason": _("reason"),
     "role": _("role"),
     "active": _("active"),

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +109,10 @@ class ActivityEntry(models.Model):
 def _shown(value):
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and "T" in value:
+        moment = parse_datetime(value)  # stored as UTC ISO text: shown in Stockholm time
+        if moment is not None:
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
     if value is True:
         return _gettext("yes")
     if value is False:

@@ -125,3 +125,15 @@ def test_an_object_that_does_not_say_its_name_is_safe_is_named_by_model_and_id(d
     entry = log(actor=None, action=actions.ADMIN_CHANGED, obj=plan_item)
 
     assert entry.object_repr == f"programmecourse #{plan_item.pk}"
+
+
+def test_times_read_in_stockholm_time(company):
+    entry = log(
+        actor=None,
+        action=actions.OFFER_SLOT_CHANGED,
+        obj=company,
+        data={"starts_at": ["2026-12-01T08:00:00Z", "2026-12-01T09:30:00Z"], "slot": 7},
+    )
+
+    with translation.override("sv"):
+        assert entry.details() == ["börjar: 2026-12-01 09:00 → 2026-12-01 10:30", "tid: 7"]
