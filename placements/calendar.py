@@ -2,15 +2,18 @@
 
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from college_portal.notifications.links import portal_base_url
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-def booking_calendar(booking):
+def booking_calendar(booking, *, base_url=None):
+    """The booking as an .ics; its link goes to `base_url` (the one a notification was written
+    with), else to the portal's address for the current request."""
     slot = booking.slot
     offer = slot.offer
     calendar = Calendar()
@@ -32,6 +35,6 @@ def booking_calendar(booking):
         _("Booked places: %(count)d. Contact: %(name)s, %(email)s.")
         % {"count": booking.group_size, "name": offer.contact_name, "email": offer.contact_email},
     )
-    event.add("url", settings.PORTAL_BASE_URL + offer.get_absolute_url())
+    event.add("url", (base_url or portal_base_url()) + offer.get_absolute_url())
     calendar.add_component(event)
     return calendar.to_ical()

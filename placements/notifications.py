@@ -140,7 +140,8 @@ def booking_ics(notification):
     if booking is None:
         return []
     with translation.override(notification.language):
-        return [("studiebesok.ics", booking_calendar(booking), "text/calendar")]
+        content = booking_calendar(booking, base_url=notification.context.get("base_url"))
+        return [("studiebesok.ics", content, "text/calendar")]
 
 
 register_attachments("booking_confirmed", booking_ics)

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .kinds import attachments_for
+from .links import portal_base_url
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -23,10 +24,14 @@ def notify(*, kind, event_key, email, recipient=None, language=None, context=Non
     """Record a notification in the current transaction; send it after commit.
 
     The event key makes this idempotent: calling it twice for one event makes one row.
+    The row keeps the portal address its links use (see links.py): the mail may be sent
+    later, by another process, outside the request that caused it.
     """
     if recipient is not None and not recipient.is_active:
         return None  # a deleted or disabled account is sent nothing more
     language = language or getattr(recipient, "language", None) or settings.LANGUAGE_CODE
+    context = {**(context or {})}
+    context.setdefault("base_url", portal_base_url())
     notification, created = Notification.objects.get_or_create(
         event_key=event_key[:200],
         defaults={
@@ -34,7 +39,7 @@ def notify(*, kind, event_key, email, recipient=None, language=None, context=Non
             "email": email,
             "recipient": recipient,
             "language": language,
-            "context": context or {},
+            "context": context,
             "next_attempt_at": timezone.now() + RELAY_GRACE,
         },
     )
@@ -71,7 +76,7 @@ def render_message(notification):
     if notification.kind == "account_email":
         subject, text, html = context["subject"], context["text"], context.get("html", "")
     else:
-        context.setdefault("base_url", settings.PORTAL_BASE_URL)
+        context.setdefault("base_url", portal_base_url())  # rows from before it was stored
         with translation.override(notification.language):
             base = f"notifications/{notification.kind}"
             subject = render_to_string(f"{base}/subject.txt", context).strip()
