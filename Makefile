@@ -24,7 +24,16 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The development server, and beside it the scheduler that runs the scheduled jobs (reminders,
+# deadline notices, the digest, agreement reminders, the outbox relay) on beat's schedule; it
+# stops when the server does. Mail the scheduler writes links to this server unless
+# PORTAL_BASE_URL says otherwise.
 run: demo
+	@mkdir -p var
+	PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}" \
+		$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
