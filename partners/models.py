@@ -53,26 +53,28 @@ class OrganisationQuerySet(models.QuerySet):
             return self
         return self.active()
 
-    def of_member(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(memberships__user=user)
+    def acted_for_by(self, user, *, as_admin=False, partner_role=None, leads=False):
+        """The one rule of who acts for which organisation: a signed-in member of an active
+        organisation (its organisation admin when `as_admin`); only organisations holding
+        `partner_role` when given. Project leads act for every organisation where `leads`
+        (inviting, editing profiles); elsewhere they work through admin, not as members.
 
-    def editable_by(self, user):
-        """Representatives edit their own organisation's public profile; leads edit any."""
+        Subqueries, not joins: no duplicate rows, no DISTINCT for callers to remember.
+        """
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
-            return self
-        return self.filter(memberships__user=user, active=True)
-
-    def administered_by(self, user):
-        """Organisations into which `user` may invite colleagues."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff:
-            return self
-        return self.filter(memberships__user=user, memberships__role=MembershipRole.ADMIN)
+        if leads and user.is_staff:
+            chosen = self
+        else:
+            memberships = Membership.objects.filter(user=user)
+            if as_admin:
+                memberships = memberships.filter(role=MembershipRole.ADMIN)
+            chosen = self.filter(active=True, pk__in=memberships.values("organisation"))
+        if partner_role:
+            chosen = chosen.filter(
+                pk__in=PartnerRole.objects.filter(role=partner_role).values("organisation")
+            )
+        return chosen
 
 
 class Organisation(models.Model):

@@ -32,13 +32,11 @@ INVITATION_VALIDITY = timedelta(days=14)
 
 def can_invite(user, organisation):
     """Project leads invite to any organisation; an organisation admin to their own only."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return Membership.objects.filter(
-        user=user, organisation=organisation, role=MembershipRole.ADMIN
-    ).exists()
+    return (
+        Organisation.objects.acted_for_by(user, as_admin=True, leads=True)
+        .filter(pk=organisation.pk)
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -302,7 +300,7 @@ def remind_expiring_agreements(*, today=None):
 @transaction.atomic
 def update_profile(*, organisation, user, description, website, logo=None, remove_logo=False):
     """A representative updates their organisation's public profile."""
-    if not Organisation.objects.editable_by(user).filter(pk=organisation.pk).exists():
+    if not Organisation.objects.acted_for_by(user, leads=True).filter(pk=organisation.pk).exists():
         raise PermissionDenied
     organisation.description = description
     organisation.website = website

@@ -59,7 +59,7 @@ def partner_detail(request, slug):
     organisation = visible_object_or_404(
         Organisation.objects.prefetch_related("roles"), request.user, slug=slug
     )
-    can_edit = Organisation.objects.editable_by(request.user).filter(pk=organisation.pk).exists()
+    can_edit = Organisation.objects.acted_for_by(request.user, leads=True).filter(pk=organisation.pk).exists()
     return render(
         request,
         "partners/partner_detail.html",
@@ -78,7 +78,7 @@ def _own_organisation_or_404(queryset: OrganisationQuerySet, slug):
 @login_required
 def edit_profile(request, slug):
     """A representative edits their own organisation's public profile; others get 404."""
-    organisation = _own_organisation_or_404(Organisation.objects.editable_by(request.user), slug)
+    organisation = _own_organisation_or_404(Organisation.objects.acted_for_by(request.user, leads=True), slug)
     # The form works on a copy: a refused upload must not show as the "current logo".
     form = OrganisationProfileForm(
         request.POST or None, request.FILES or None, instance=copy.copy(organisation)
@@ -102,7 +102,7 @@ def edit_profile(request, slug):
 @login_required
 def organisation_activity(request, slug):
     """What has happened in the organisation's name, for its members (others get 404)."""
-    organisation = _own_organisation_or_404(Organisation.objects.of_member(request.user), slug)
+    organisation = _own_organisation_or_404(Organisation.objects.acted_for_by(request.user), slug)
     entries = ActivityEntry.objects.for_organisation(organisation).select_related("actor")
     return render(
         request,
@@ -136,7 +136,7 @@ def send_invitations(request, organisation, form):
 def invite_colleagues(request, slug):
     """An organisation admin invites colleagues to their own organisation only."""
     organisation = _own_organisation_or_404(
-        Organisation.objects.administered_by(request.user), slug
+        Organisation.objects.acted_for_by(request.user, as_admin=True, leads=True), slug
     )
     form = InviteContactsForm(request.POST or None, initial={"language": request.user.language})
     if request.method == "POST" and form.is_valid():

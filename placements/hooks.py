@@ -82,7 +82,7 @@ def representative_dashboard(request):
     user = request.user
     if user.role != Role.COMPANY_REP:
         return None
-    mine = Offer.objects.of_member(user)
+    mine = Offer.objects.managed_by(user)
     offers = list(
         mine.select_related("organisation")
         .annotate(

@@ -55,10 +55,9 @@ class OfferQuerySet(models.QuerySet):
         """What the public lists show: only offers that can still be taken up."""
         return self.open_for_application()
 
-    def of_member(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(organisation__memberships__user=user)
+    def managed_by(self, user):
+        """Offers of the organisations `user` acts for (`Organisation.acted_for_by`)."""
+        return self.filter(organisation__in=Organisation.objects.acted_for_by(user))
 
     def visible_to(self, user):
         """Published offers for everyone; drafts and closed ones to their organisation and leads,
@@ -266,9 +265,8 @@ class ApplicationQuerySet(models.QuerySet):
         ).distinct()
 
     def decidable_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(offer__organisation__memberships__user=user)
+        """Applications to offers of the organisations `user` acts for."""
+        return self.filter(offer__organisation__in=Organisation.objects.acted_for_by(user))
 
 
 def cv_path(instance, filename):

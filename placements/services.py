@@ -56,17 +56,6 @@ def _record(
 # --- offers ---------------------------------------------------------------------------------
 
 
-def organisations_for(user):
-    """Organisations whose offers `user` manages."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user, active=True).distinct()
-
-
-def managed_offers(user):
-    return Offer.objects.filter(organisation__in=organisations_for(user))
-
-
 def can_host(organisation, kind):
     return organisation.roles.filter(role=HOST_ROLE[kind]).exists()
 
@@ -74,7 +63,7 @@ def can_host(organisation, kind):
 @transaction.atomic
 def save_offer(*, user, offer, programmes):
     """Create or update an offer of the user's own organisation (stays in its status)."""
-    if not organisations_for(user).filter(pk=offer.organisation_id).exists():
+    if not Organisation.objects.acted_for_by(user).filter(pk=offer.organisation_id).exists():
         raise PermissionDenied
     before = Offer.objects.filter(pk=offer.pk).first() if offer.pk else None
     if offer.pk is None:
@@ -127,7 +116,7 @@ def save_slots(*, user, offer, added=(), changed=(), removed=()):
     the places taken at that moment (a booking committed meanwhile counts); a removal locks the
     time, and one with bookings is refused. Raises ValidationError and writes nothing then.
     """
-    if not (user.is_staff or managed_offers(user).filter(pk=offer.pk).exists()):
+    if not (user.is_staff or Offer.objects.managed_by(user).filter(pk=offer.pk).exists()):
         raise PermissionDenied
     fields = SLOT_FIELDS
     for slot_id, values in changed:
@@ -171,7 +160,7 @@ def save_slots(*, user, offer, added=(), changed=(), removed=()):
 
 @transaction.atomic
 def publish_offer(*, user, offer_id):
-    offer = managed_offers(user).select_for_update().get(pk=offer_id)
+    offer = Offer.objects.managed_by(user).select_for_update().get(pk=offer_id)
     if not can_host(offer.organisation, offer.kind):
         raise ValidationError(
             _(
@@ -226,7 +215,7 @@ def _check_can_be_taken_up(offer):
 
 @transaction.atomic
 def close_offer(*, user, offer_id):
-    offer = managed_offers(user).select_for_update().get(pk=offer_id)
+    offer = Offer.objects.managed_by(user).select_for_update().get(pk=offer_id)
     if offer.status != OfferStatus.CLOSED:
         _set_status(offer, OfferStatus.CLOSED, actor=user, action=actions.OFFER_CLOSED)
     return offer
@@ -254,7 +243,7 @@ def close_passed_offers():
 @transaction.atomic
 def copy_offer(*, user, offer_id):
     """A new draft with the same content (and future slots without bookings)."""
-    original = managed_offers(user).get(pk=offer_id)
+    original = Offer.objects.managed_by(user).get(pk=offer_id)
     programmes = list(original.programmes.all())
     slots = list(original.slots.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True))
     copy = Offer.objects.get(pk=original.pk)

@@ -221,10 +221,9 @@ class RequirementQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Members of the setting organisation edit a requirement while it is proposed."""
-        if not user.is_authenticated:
-            return self.none()
         return self.filter(
-            organisation__memberships__user=user, status=CompetenceRequirement.Status.PROPOSED
+            organisation__in=Organisation.objects.acted_for_by(user),
+            status=CompetenceRequirement.Status.PROPOSED,
         )
 
 

@@ -16,11 +16,7 @@ from .models import CompetenceRequirement
 
 def requirement_setters_for(user):
     """Organisations in which `user` may state requirements (kravställare role, member)."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        memberships__user=user, roles__role=PartnerRoleKind.REQUIREMENT_SETTER, active=True
-    ).distinct()
+    return Organisation.objects.acted_for_by(user, partner_role=PartnerRoleKind.REQUIREMENT_SETTER)
 
 
 @transaction.atomic

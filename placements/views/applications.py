@@ -22,7 +22,6 @@ from ..services import (
     complete,
     decide,
     first_waitlisted,
-    managed_offers,
     overlapping_placements,
     places_left,
     withdraw,
@@ -67,7 +66,7 @@ def application_detail(request, pk):
         Application.objects.select_related("offer__organisation", "student"), request.user, pk=pk
     )
     user = request.user
-    deciding = application.offer.organisation.memberships.filter(user=user).exists()
+    deciding = Application.objects.decidable_by(user).filter(pk=application.pk).exists()
     history = with_status_labels(
         list(application.history.select_related("actor")), ApplicationStatus
     )
@@ -176,7 +175,7 @@ def withdraw_view(request, pk):
 @role_required(Role.COMPANY_REP)
 def applicants(request, pk):
     """All applicants of one of the user's organisation's offers, needing a decision first."""
-    offer = get_object_or_404(managed_offers(request.user).select_related("organisation"), pk=pk)
+    offer = get_object_or_404(Offer.objects.managed_by(request.user).select_related("organisation"), pk=pk)
     page = Paginator(selectors.applicants(offer), 50).get_page(request.GET.get("page"))
     counts = dict(offer.applications.values_list("status").annotate(n=Count("pk")))
     left = places_left(offer, filled=sum(counts.get(s, 0) for s in FILLED))

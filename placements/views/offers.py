@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from college_portal.accounts.access import role_required, visible_object_or_404
 from college_portal.accounts.models import Role
 from college_portal.pagination import paginated
+from partners.models import Organisation
 
 from ..forms import ApplicationForm, BookingForm, OfferFilter, OfferForm, SlotFormSet
 from ..models import FILLED, Booking, BookingStatus, Offer
@@ -19,8 +20,6 @@ from ..selectors import application_state
 from ..services import (
     close_offer,
     copy_offer,
-    managed_offers,
-    organisations_for,
     places_left,
     publish_offer,
     save_offer,
@@ -56,7 +55,7 @@ def offer_detail(request, pk):
         "offer": offer,
         "slots": list(offer.slots.filter(cancelled_at__isnull=True).order_by("starts_at")),
         "places_left": places_left(offer),
-        "manages": organisations_for(user).filter(pk=offer.organisation_id).exists(),
+        "manages": Organisation.objects.acted_for_by(user).filter(pk=offer.organisation_id).exists(),
         "now": timezone.now(),
     }
     if user.is_authenticated and user.role == Role.STUDENT and offer.is_internship:
@@ -106,7 +105,7 @@ def _edit(request, offer, organisations):
 
 @role_required(Role.COMPANY_REP)
 def offer_create(request):
-    organisations = organisations_for(request.user)
+    organisations = Organisation.objects.acted_for_by(request.user)
     if not organisations.exists():
         messages.error(request, _("Your account is not linked to an organisation."))
         return redirect("dashboard")
@@ -115,12 +114,12 @@ def offer_create(request):
 
 @role_required(Role.COMPANY_REP)
 def offer_edit(request, pk):
-    offer = get_object_or_404(managed_offers(request.user), pk=pk)
-    return _edit(request, offer, organisations_for(request.user))
+    offer = get_object_or_404(Offer.objects.managed_by(request.user), pk=pk)
+    return _edit(request, offer, Organisation.objects.acted_for_by(request.user))
 
 
 def _offer_action(request, pk, action, success):
-    offer = get_object_or_404(managed_offers(request.user), pk=pk)
+    offer = get_object_or_404(Offer.objects.managed_by(request.user), pk=pk)
     try:
         result = action(user=request.user, offer_id=offer.pk)
     except ValidationError as error:
