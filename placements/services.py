@@ -463,19 +463,22 @@ def book(*, user, slot_id, group_size=1, class_name="", teacher_contact=""):
         raise PermissionDenied
     if group_size < 1:
         raise ValidationError(_("Book at least one place."))
-    slot = Slot.objects.select_related("offer").get(pk=slot_id)
+    slot = Slot.objects.select_related("offer__organisation").get(pk=slot_id)
     offer = slot.offer
-    if offer.kind != OfferKind.STUDY_VISIT or offer.status != OfferStatus.PUBLISHED:
-        raise ValidationError(_("This study visit is not open for booking."))
-    if slot.starts_at <= timezone.now():
-        raise ValidationError(_("This time has already passed."))
     if offer.application_deadline and offer.application_deadline < timezone.localdate():
         raise ValidationError(_("The last day to book has passed."))
+    if not offer.takes_bookings:
+        raise ValidationError(_("This study visit is not open for booking."))
+    if slot.cancelled_at is not None:
+        raise ValidationError(_("The host has cancelled this time."))
+    if slot.starts_at <= timezone.now():
+        raise ValidationError(_("This time has already passed."))
     if Booking.objects.filter(slot=slot, booked_by=user, status=BookingStatus.CONFIRMED).exists():
         raise ValidationError(_("You have already booked this time."))
-    taken = Slot.objects.filter(pk=slot.pk, places_taken__lte=F("capacity") - group_size).update(
-        places_taken=F("places_taken") + group_size
-    )
+    # A time cancelled meanwhile (cancel_slot holds its row lock) takes no one.
+    taken = Slot.objects.filter(
+        pk=slot.pk, cancelled_at__isnull=True, places_taken__lte=F("capacity") - group_size
+    ).update(places_taken=F("places_taken") + group_size)
     if not taken:
         slot.refresh_from_db(fields=["places_taken"])
         raise ValidationError(

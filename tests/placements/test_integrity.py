@@ -474,3 +474,15 @@ def test_after_withdrawing_a_student_can_apply_once_more(client, student, offer)
     with pytest.raises(ValidationError):
         services.apply(student=student, offer_id=offer.pk, motivation="En gång till, snälla ni.")
     assert Application.objects.filter(offer=offer, student=student).count() == 2
+
+
+def test_no_booking_on_a_visit_of_an_inactive_organisation(student, slot, company):
+    """`book` asked the offer's status but forgot its organisation's active flag."""
+    company.active = False
+    company.save()
+
+    with pytest.raises(ValidationError):
+        services.book(user=student, slot_id=slot.pk)
+
+    slot.refresh_from_db()
+    assert slot.places_taken == 0 and not Booking.objects.exists()
