@@ -1,11 +1,12 @@
 """The partnership report: sections registered by each app, shown as tables with SVG charts.
 
-Adding a section is one function returning a `Section`; register it with `register_report_section`.
+Adding a section is one function returning a `Section`, registered with
+`college_portal.registry.register_report_section` from the app's `hooks.register()`.
 """
 
 from dataclasses import dataclass, field
 
-_sections = []
+from .registry import report_sections
 
 
 class Flag(str):
@@ -42,14 +43,8 @@ class Section:
     tables: list = field(default_factory=list)
 
 
-def register_report_section(func, order=100):
-    if all(f is not func for _o, f in _sections):
-        _sections.append((order, func))
-        _sections.sort(key=lambda pair: pair[0])
-
-
 def build_report():
-    return [func() for _order, func in _sections]
+    return report_sections()
 
 
 def report_rows_for_csv(sections):

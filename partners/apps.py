@@ -7,4 +7,6 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import hooks, personal_data  # noqa: F401
+        from . import hooks
+
+        hooks.register()

@@ -2,15 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from college_portal.accounts.registry import (
+from college_portal.registry import (
     NavItem,
     register_demo_step,
     register_nav,
+    register_personal_data,
+    register_report_section,
     register_section,
 )
-from college_portal.reports import register_report_section
 
-from . import demo
+from . import demo, personal_data
 from .models import Organisation, OrganisationKind
 from .report import partners_section
 
@@ -40,10 +41,13 @@ def dashboard_organisations(request):
     return "partners/dashboard_section.html", {"memberships": memberships}
 
 
-register_nav(NavItem(_("Partners"), "partners:list", order=30))
-register_section("home", home_partners, order=20)
-register_section("dashboard", dashboard_organisations, order=20)
-register_demo_step(demo.load, order=20)
-register_demo_step(demo.load_agreements, order=21)
-register_demo_step(demo.load_steering_groups, order=22)
-register_report_section(partners_section, order=10)
+def register():
+    """Called once from the app's AppConfig.ready()."""
+    register_nav(NavItem(_("Partners"), "partners:list", order=30))
+    register_section("home", home_partners, order=20)
+    register_section("dashboard", dashboard_organisations, order=20)
+    register_demo_step(demo.load, order=20)
+    register_demo_step(demo.load_agreements, order=21)
+    register_demo_step(demo.load_steering_groups, order=22)
+    register_report_section(partners_section, order=10)
+    register_personal_data(personal_data.export, personal_data.erase, order=20)

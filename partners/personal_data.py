@@ -1,7 +1,5 @@
 """A representative's memberships in their export; deletion ends them."""
 
-from college_portal.accounts.registry import register_personal_data
-
 from .models import Invitation, Membership, SteeringGroupMember
 
 
@@ -16,6 +14,3 @@ def erase(user):
     Membership.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=user.email).update(email="deleted@invalid.example")
     SteeringGroupMember.objects.filter(user=user).update(user=None)
-
-
-register_personal_data(export, erase, order=20)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from college_portal.accounts.access import visible_object_or_404
-from college_portal.accounts.registry import render_sections
 from college_portal.activity.models import ActivityEntry
 from college_portal.pagination import paginated
+from college_portal.registry import render_sections
 from college_portal.search import search_fields
 
 from .forms import (

@@ -7,4 +7,6 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Internships and study visits")
 
     def ready(self):
-        from . import hooks, personal_data  # noqa: F401
+        from . import hooks
+
+        hooks.register()

@@ -5,15 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from college_portal.accounts.models import Role
-from college_portal.accounts.registry import (
+from college_portal.registry import (
     NavItem,
+    register_attachments,
     register_demo_step,
     register_nav,
+    register_personal_data,
+    register_report_section,
     register_section,
 )
-from college_portal.reports import register_report_section
 
-from . import demo
+from . import demo, notifications, personal_data
 from .models import (
     FILLED,
     UNDECIDED,
@@ -26,6 +28,7 @@ from .models import (
 )
 from .report import placements_section
 from .selectors import (
+    confirmed_bookings_count,
     dashboard_offers_for,
     school_applications,
     students_awaiting_confirmation,
@@ -89,6 +92,7 @@ def representative_dashboard(request):
             undecided=Count("applications", filter=Q(applications__status__in=UNDECIDED)),
             filled=Count("applications", filter=Q(applications__status__in=FILLED)),
             total=Count("applications"),
+            bookings=confirmed_bookings_count(),
         )
         .order_by("-undecided", STATUS_ORDER, "-created_at")[:DASHBOARD_OFFERS]
     )
@@ -139,12 +143,17 @@ def home_offers(request):
     return "placements/home_section.html", {"offers": _open_offers()[:4]}
 
 
-register_nav(NavItem(_("Internships and study visits"), "placements:offer_list", order=25))
-register_section("dashboard", student_dashboard, order=10)
-register_section("dashboard", representative_dashboard, order=10)
-register_section("dashboard", school_dashboard, order=10)
-register_section("programme_detail", programme_offers, order=10)
-register_section("partner_detail", partner_offers, order=10)
-register_section("home", home_offers, order=15)
-register_report_section(placements_section, order=30)
-register_demo_step(demo.load, order=40)
+def register():
+    """Called once from the app's AppConfig.ready()."""
+    register_nav(NavItem(_("Internships and study visits"), "placements:offer_list", order=25))
+    register_section("dashboard", student_dashboard, order=10)
+    register_section("dashboard", representative_dashboard, order=10)
+    register_section("dashboard", school_dashboard, order=10)
+    register_section("programme_detail", programme_offers, order=10)
+    register_section("partner_detail", partner_offers, order=10)
+    register_section("home", home_offers, order=15)
+    register_report_section(placements_section, order=30)
+    register_demo_step(demo.load, order=40)
+    register_personal_data(personal_data.export, personal_data.erase, order=40)
+    register_attachments("booking_confirmed", notifications.booking_ics)
+    register_attachments("study_visit_reminder", notifications.booking_ics)

@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from college_portal.accounts.models import User
-from college_portal.notifications.kinds import register_attachments
 from college_portal.notifications.services import notify
 
 from .models import Booking, BookingStatus
-from .selectors import digest_offers_for
+from .selectors import booking_with_school, digest_offers_for
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -107,6 +106,60 @@ def booking_confirmed(booking):
     )
 
 
+def _booking_for_host(booking):
+    """What the host reads about a booking: when, who, from which school, how many."""
+    booking = booking_with_school(booking.pk)
+    return booking, {
+        "starts_at": booking.slot.starts_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M"),
+        "booker": booking.booked_by.get_full_name(),
+        "school": booking.school_name or "",
+        "class_name": booking.class_name,
+        "group_size": booking.group_size,
+        "contact": booking.teacher_contact,
+    }
+
+
+def booking_received(booking):
+    """Each representative of the host hears of each booking once."""
+    booking, context = _booking_for_host(booking)
+    _notify_representatives(
+        booking.slot.offer,
+        kind="booking_received",
+        event=f"booking-received:{booking.pk}",
+        url_name="placements:offer_bookings",
+        url_arg=booking.slot.offer_id,
+        **context,
+    )
+
+
+def booking_cancelled(booking):
+    """Each representative of the host hears once that a booker cancelled."""
+    booking, context = _booking_for_host(booking)
+    _notify_representatives(
+        booking.slot.offer,
+        kind="booking_cancelled",
+        event=f"booking-cancelled:{booking.pk}",
+        url_name="placements:offer_bookings",
+        url_arg=booking.slot.offer_id,
+        **context,
+    )
+
+
+def slot_cancelled(booking):
+    """The host cancelled the time: its booker hears once, with the host's message."""
+    user = booking.booked_by
+    notify(
+        kind="slot_cancelled",
+        event_key=f"slot-cancelled:{booking.slot_id}:{booking.pk}",
+        email=user.email,
+        recipient=user,
+        context={
+            **_booking_context(booking, user),
+            "message": booking.slot.cancellation_message,
+        },
+    )
+
+
 def remind_study_visits(*, now=None):
     """The day before a study visit, remind each booker once."""
     now = now or timezone.now()
@@ -142,10 +195,6 @@ def booking_ics(notification):
     with translation.override(notification.language):
         content = booking_calendar(booking, base_url=notification.context.get("base_url"))
         return [("studiebesok.ics", content, "text/calendar")]
-
-
-register_attachments("booking_confirmed", booking_ics)
-register_attachments("study_visit_reminder", booking_ics)
 
 
 def report_passed_deadlines(*, today=None):

@@ -3,8 +3,6 @@ applications and bookings stay as anonymous rows so companies' statistics still 
 
 from django.db.models import Q
 
-from college_portal.accounts.registry import register_personal_data
-
 from .models import (
     UNDECIDED,
     Application,
@@ -99,6 +97,3 @@ def erase(user):
     StatusChange.objects.filter(application__student=user).update(message="")
     Booking.objects.filter(booked_by=user).update(teacher_contact="")
     StudentProfile.objects.filter(user=user).delete()
-
-
-register_personal_data(export, erase, order=40)

@@ -8,3 +8,5 @@ class ProgramsConfig(AppConfig):
 
     def ready(self):
         from . import hooks, signals  # noqa: F401
+
+        hooks.register()

@@ -4,13 +4,14 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from college_portal.accounts.registry import (
+from college_portal.registry import (
     NavItem,
     register_demo_step,
     register_nav,
+    register_report_section,
     register_section,
 )
-from college_portal.reports import Section, Table, register_report_section
+from college_portal.reports import Section, Table
 
 from . import demo
 from .models import CompetenceRequirement, Programme
@@ -91,9 +92,11 @@ def requirements_report():
     )
 
 
-register_nav(NavItem(_lazy("Programmes"), "programs:list", order=20))
-register_section("home", home_programmes, order=10)
-register_section("dashboard", dashboard_requirements, order=40)
-register_section("partner_detail", partner_requirements, order=20)
-register_report_section(requirements_report, order=20)
-register_demo_step(demo.load, order=30)
+def register():
+    """Called once from the app's AppConfig.ready()."""
+    register_nav(NavItem(_lazy("Programmes"), "programs:list", order=20))
+    register_section("home", home_programmes, order=10)
+    register_section("dashboard", dashboard_requirements, order=40)
+    register_section("partner_detail", partner_requirements, order=20)
+    register_report_section(requirements_report, order=20)
+    register_demo_step(demo.load, order=30)

@@ -10,9 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from college_portal.accounts.access import role_required, visible_object_or_404
-from college_portal.accounts.registry import render_sections
 from college_portal.csvexport import csv_response
 from college_portal.pagination import paginated
+from college_portal.registry import render_sections
 
 from .forms import CatalogueFilter, RequirementForm
 from .models import CompetenceRequirement, Programme

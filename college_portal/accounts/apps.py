@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self):
-        from . import hooks, language, personal_data_hooks  # noqa: F401
+        from . import hooks, language  # noqa: F401
+
+        hooks.register()

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from .registry import registry
+from ..registry import registry
 
 
 def navigation(request):

@@ -10,8 +10,7 @@ from django.utils import timezone
 from college_portal.activity import actions
 from college_portal.activity.services import log
 
-from ..notifications.models import Notification
-from .registry import registry
+from ..registry import registry
 
 
 def export_personal_data(user):
@@ -39,8 +38,6 @@ def delete_account(*, user):
     for _order, (_export, erase) in registry.personal_data:
         erase(user)
     EmailAddress.objects.filter(user=user).delete()
-    # Nothing more goes to this person: mail still waiting for them is dropped with the address.
-    Notification.objects.filter(recipient=user).exclude(status=Notification.Status.SENT).delete()
     user.email = f"deleted-{uuid.uuid4().hex}@invalid.example"
     user.full_name = ""
     user.is_active = False

@@ -2,8 +2,6 @@
 
 from college_portal.notifications.models import Notification
 
-from .registry import register_personal_data
-
 
 def export_notifications(user):
     return "notifications", [
@@ -13,10 +11,9 @@ def export_notifications(user):
 
 
 def erase_notifications(user):
-    # The outbox keeps that an event happened, not to whom or what it said.
+    # Nothing more goes to this person: mail still waiting for them is dropped...
+    Notification.objects.filter(recipient=user).exclude(status=Notification.Status.SENT).delete()
+    # ...and the outbox keeps that an event happened, not to whom or what it said.
     Notification.objects.filter(recipient=user).update(
         email="deleted@invalid.example", context={}, recipient=None
     )
-
-
-register_personal_data(export_notifications, erase_notifications, order=10)

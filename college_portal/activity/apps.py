@@ -10,4 +10,6 @@ class ActivityConfig(AppConfig):
     def ready(self):
         from . import admin_log, hooks  # noqa: F401
 
+        hooks.register()
+
         admin_log.install()

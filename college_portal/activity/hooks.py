@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from college_portal.accounts.registry import NavItem, register_nav
+from college_portal.registry import NavItem, register_nav
 
-register_nav(NavItem(_("Activity"), "activity:list", staff_only=True, order=93))
+
+def register():
+    """Called once from the app's AppConfig.ready()."""
+    register_nav(NavItem(_("Activity"), "activity:list", staff_only=True, order=93))

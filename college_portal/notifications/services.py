@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .kinds import attachments_for
+from ..registry import attachments_for
 from .links import portal_base_url
 from .models import Notification
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from college_portal.accounts.registry import registry
+from college_portal.registry import registry
 
 
 class Command(BaseCommand):

@@ -1,7 +1,11 @@
-"""Hooks through which higher apps add to the shared shell without being imported by it.
+"""The one registry through which higher apps add to the shared shell without being imported
+by it. Each app fills it from its `AppConfig.ready()` (its `hooks.register()`), once.
 
 - navigation: links per role in the site header;
-- sections: panels on a shared page ("home", "dashboard"), each a function of the request;
+- sections: panels on a shared page ("home", "dashboard", "programme_detail", ...), each a
+  function of the request returning (template, context) or None;
+- report sections: the partnership report's parts, each a function returning a `Section`;
+- mail attachments: per notification kind, a function returning (filename, content, type)s;
 - demo steps: what `load_demo` creates, in order;
 - personal data: what each app exports about a person and how it anonymises them.
 """
@@ -23,6 +27,8 @@ class NavItem:
 class Registry:
     nav: list = field(default_factory=list)
     sections: dict = field(default_factory=lambda: defaultdict(list))
+    report_sections: list = field(default_factory=list)
+    attachments: dict = field(default_factory=dict)
     demo_steps: list = field(default_factory=list)
     personal_data: list = field(default_factory=list)
 
@@ -43,7 +49,7 @@ def register_nav(item):
 
 
 def register_section(page, func, order=100):
-    """`func(request)` returns (template_name, context) or None when it has nothing to show."""
+    """`func(request, **kwargs)` returns (template_name, context) or None."""
     _add(registry.sections[page], order, func)
 
 
@@ -55,6 +61,25 @@ def render_sections(page, request, **kwargs):
         if section is not None:
             shown.append(section)
     return shown
+
+
+def register_report_section(func, order=100):
+    """`func()` returns a `college_portal.reports.Section`."""
+    _add(registry.report_sections, order, func)
+
+
+def report_sections():
+    return [func() for _order, func in registry.report_sections]
+
+
+def register_attachments(kind, builder):
+    """`builder(notification)` returns a list of (filename, content, mimetype)."""
+    registry.attachments[kind] = builder
+
+
+def attachments_for(notification):
+    builder = registry.attachments.get(notification.kind)
+    return builder(notification) if builder else []
 
 
 def register_demo_step(func, order=100):
