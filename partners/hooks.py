@@ -1,4 +1,5 @@
-"""What the partners app adds to the shared shell: navigation, home and dashboard sections, demo data."""
+"""What the partners app adds to the shared shell; it only registers (reads live in
+selectors.py, the panels in sections.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,33 +13,8 @@ from college_portal.registry import (
 )
 
 from . import demo, personal_data
-from .models import Organisation, OrganisationKind
 from .report import partners_section
-
-
-def home_partners(request):
-    organisations = list(Organisation.objects.active().only("name", "slug", "kind"))
-    companies = sum(1 for o in organisations if o.kind == OrganisationKind.COMPANY)
-    municipalities = sum(1 for o in organisations if o.kind == OrganisationKind.MUNICIPALITY)
-    return "partners/home_section.html", {
-        "organisations": organisations,
-        "numbers": [
-            (len(organisations), _("partners")),
-            (companies, _("companies")),
-            (municipalities, _("municipalities")),
-        ],
-    }
-
-
-def dashboard_organisations(request):
-    if request.user.is_student:
-        return None
-    memberships = list(
-        request.user.memberships.select_related("organisation").prefetch_related(
-            "organisation__roles"
-        )
-    )
-    return "partners/dashboard_section.html", {"memberships": memberships}
+from .sections import dashboard_organisations, home_partners
 
 
 def register():
