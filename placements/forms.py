@@ -252,3 +252,13 @@ class StudentProfileForm(forms.ModelForm):
             self.instance.school_confirmed_at = None
             self.instance.school_confirmed_by = None
         return super().save(commit)
+
+
+class SlotCancelForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to everyone booked"),
+        help_text=_("Why the time is cancelled, and what they can do instead (another time?)."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write a message to those who have booked.")},
+    )

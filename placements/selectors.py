@@ -3,10 +3,11 @@
 Views, hooks and notifications ask these; the rules of state changes live in services.py.
 """
 
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from college_portal.accounts.models import User
-from partners.models import Organisation, OrganisationKind
+from partners.models import Membership, Organisation, OrganisationKind
 
 from .models import (
     FILLED,
@@ -148,3 +149,69 @@ def students_awaiting_confirmation(user):
         .select_related("user", "programme", "school")
         .order_by("user__full_name", "user__email")
     )
+
+
+# --- a study visit's bookings, for its host ---------------------------------------------------
+
+
+def hosted_offers(user):
+    """Offers whose bookings `user` may see: those of the organisations they act for, and
+    every offer for project leads."""
+    return Offer.objects.filter(organisation__in=Organisation.objects.acted_for_by(user, leads=True))
+
+
+def booker_school():
+    """The school a booking comes from, as an annotation: a student's school from their
+    profile, school staff's from their membership of a school organisation."""
+    staff_school = (
+        Membership.objects.filter(
+            user=OuterRef("booked_by"), organisation__kind=OrganisationKind.SCHOOL
+        )
+        .order_by("pk")
+        .values("organisation__name")[:1]
+    )
+    return Coalesce("booked_by__student_profile__school__name", Subquery(staff_school))
+
+
+def booking_with_school(booking_id):
+    """One booking with `school_name`, its time, offer and booker (for e-mail to the host)."""
+    return (
+        Booking.objects.select_related("slot__offer__organisation", "booked_by")
+        .annotate(school_name=booker_school())
+        .get(pk=booking_id)
+    )
+
+
+def confirmed_bookings_count():
+    """An offer's confirmed bookings, as an annotation (for lists of offers)."""
+    bookings = (
+        Booking.objects.filter(slot__offer=OuterRef("pk"), status=BookingStatus.CONFIRMED)
+        .order_by()
+        .values("slot__offer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(bookings), 0)
+
+
+def bookings_by_slot(offer):
+    """A study visit's times, earliest first, each with `confirmed`: its confirmed bookings
+    (booker, `school_name`, class, group size, contact, booked at) in booking order, and
+    `cancelled_count`: how many were cancelled. Two queries, however many times and bookings."""
+    slots = list(
+        offer.slots.annotate(
+            cancelled_count=Count("bookings", filter=Q(bookings__status=BookingStatus.CANCELLED))
+        ).order_by("starts_at")
+    )
+    by_id = {slot.pk: slot for slot in slots}
+    for slot in slots:
+        slot.confirmed = []
+    bookings = (
+        Booking.objects.filter(slot__offer=offer, status=BookingStatus.CONFIRMED)
+        .select_related("booked_by")
+        .annotate(school_name=booker_school())
+        .order_by("created_at", "pk")
+    )
+    for booking in bookings:
+        by_id[booking.slot_id].confirmed.append(booking)
+    return slots

@@ -506,11 +506,15 @@ def book(*, user, slot_id, group_size=1, class_name="", teacher_contact=""):
         actor=user, action="booking.confirmed", to_status=BookingStatus.CONFIRMED, booking=booking
     )
     notifications.booking_confirmed(booking)
+    notifications.booking_received(booking)
     return booking
 
 
 @transaction.atomic
 def cancel_booking(*, user, booking_id):
+    # The time first, then the booking: the order cancel_slot locks them in (no deadlock).
+    mine = Booking.objects.filter(pk=booking_id, booked_by=user).values("slot_id")
+    list(Slot.objects.select_for_update().filter(pk__in=mine))
     booking = (
         Booking.objects.select_for_update().filter(pk=booking_id).filter(booked_by=user).first()
     )
@@ -531,6 +535,7 @@ def cancel_booking(*, user, booking_id):
         to_status=BookingStatus.CANCELLED,
         booking=booking,
     )
+    notifications.booking_cancelled(booking)
     return booking
 
 
@@ -571,3 +576,54 @@ def reject_school_link(*, user, profile_id):
     profile.school_confirmed_by = None
     profile.save(update_fields=["school", "school_confirmed_at", "school_confirmed_by"])
     return profile
+
+
+# --- a study visit's time, cancelled by its host ---------------------------------------------
+
+
+@transaction.atomic
+def cancel_slot(*, user, slot_id, message):
+    """A representative of the host cancels a time: every confirmed booking on it is
+    cancelled (with history), its places are freed and each booker is told once, with the
+    message. The time's row is locked first, as booking and cancelling a booking lock it, so
+    nobody books or cancels on it meanwhile; a cancelled time is never booked again."""
+    message = (message or "").strip()
+    slot = (
+        Slot.objects.select_for_update()
+        .filter(pk=slot_id, offer__in=Offer.objects.managed_by(user))
+        .first()
+    )
+    if slot is None:
+        raise PermissionDenied
+    if slot.cancelled_at is not None:
+        raise ValidationError(_("This time is already cancelled."))
+    if slot.starts_at <= timezone.now():
+        raise ValidationError(_("This time has already passed."))
+    if not message:
+        raise ValidationError(_("Write a message to those who have booked."))
+    now = timezone.now()
+    slot.cancelled_at = now
+    slot.cancellation_message = message
+    slot.places_taken = 0  # every booking on it is cancelled below
+    slot.save(update_fields=["cancelled_at", "cancellation_message", "places_taken"])
+    bookings = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("booked_by")
+        .filter(slot=slot, status=BookingStatus.CONFIRMED)
+        .order_by("pk")
+    )
+    for booking in bookings:
+        booking.slot = slot
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.save(update_fields=["status", "cancelled_at"])
+        _record(
+            actor=user,
+            action="booking.cancelled_by_host",
+            from_status=BookingStatus.CONFIRMED,
+            to_status=BookingStatus.CANCELLED,
+            message=message,
+            booking=booking,
+        )
+        notifications.slot_cancelled(booking)
+    return slot

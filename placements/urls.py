@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .views import applications, bookings, offers, profile, school
+from .views import applications, bookings, hosting, offers, profile, school
 
 app_name = "placements"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path(_("offers/<int:pk>/apply/"), applications.apply_view, name="apply"),
     path(_("offers/<int:pk>/applicants/"), applications.applicants, name="applicants"),
     path(_("offers/<int:pk>/book/"), bookings.book_view, name="book"),
+    path(_("offers/<int:pk>/bookings/"), hosting.offer_bookings, name="offer_bookings"),
+    path(_("times/<int:pk>/cancel/"), hosting.slot_cancel, name="slot_cancel"),
     path(_("applications/<int:pk>/"), applications.application_detail, name="application_detail"),
     path(_("applications/<int:pk>/cv/"), applications.application_cv, name="application_cv"),
     path(_("applications/<int:pk>/decide/"), applications.decide_view, name="decide"),

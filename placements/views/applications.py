@@ -176,6 +176,9 @@ def withdraw_view(request, pk):
 def applicants(request, pk):
     """All applicants of one of the user's organisation's offers, needing a decision first."""
     offer = get_object_or_404(Offer.objects.managed_by(request.user).select_related("organisation"), pk=pk)
+    if not offer.is_internship:
+        # A study visit takes bookings, not applications: its host reads who is coming there.
+        return redirect("placements:offer_bookings", pk=offer.pk)
     page = Paginator(selectors.applicants(offer), 50).get_page(request.GET.get("page"))
     counts = dict(offer.applications.values_list("status").annotate(n=Count("pk")))
     left = places_left(offer, filled=sum(counts.get(s, 0) for s in FILLED))
