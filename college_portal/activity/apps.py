@@ -8,7 +8,7 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity log")
 
     def ready(self):
-        from . import admin_log, hooks  # noqa: F401
+        from . import admin_log, hooks
 
         hooks.register()
 
