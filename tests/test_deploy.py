@@ -19,6 +19,7 @@ def test_check_deploy_prints_no_warning_with_production_values():
         "DEBUG": "False",
         "SECRET_KEY": "x" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
         "ALLOWED_HOSTS": "portal.teknikcollege.example",
+        "PORTAL_BASE_URL": "https://portal.teknikcollege.example",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -65,3 +66,23 @@ def test_lead_with_totp_reaches_admin(client, lead, mfa_required):
 def test_students_pages_need_no_second_factor(client, student, mfa_required):
     client.force_login(student)
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_check_deploy_warns_when_scheduled_mail_would_have_no_address():
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)},
+        "DJANGO_SETTINGS_MODULE": "college_portal.settings",
+        "DEBUG": "False",
+        "SECRET_KEY": "x" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
+        "ALLOWED_HOSTS": "portal.teknikcollege.example",
+        "PORTAL_BASE_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "notifications.W001" in result.stdout + result.stderr

@@ -1,0 +1,20 @@
+"""Deployment checks of the notifications: mail written outside a request needs an address."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def portal_base_url_set(app_configs, **kwargs):
+    """Scheduled jobs (reminders, digests, deadline notices) write mail outside any request:
+    without PORTAL_BASE_URL their links would point at the development server."""
+    if settings.PORTAL_BASE_URL:
+        return []
+    return [
+        Warning(
+            "PORTAL_BASE_URL is not set: links in mail from scheduled jobs would point at "
+            "http://127.0.0.1:8000.",
+            hint="Set PORTAL_BASE_URL to the portal's public address, e.g. https://portal.example.org.",
+            id="notifications.W001",
+        )
+    ]
