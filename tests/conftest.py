@@ -1,12 +1,15 @@
 """Shared fixtures: the cast (two students, two companies with representatives, a school with a
-teacher, a project lead), a clean cache, and detection of Redis and Chromium."""
+teacher, a project lead), a clean cache, work after commit, a real Celery worker and the tasks
+it finished, and detection of Redis and Chromium. (Helpers are in tests/helpers.py.)"""
 
 import os
 import shutil
 import socket
+import threading
 from urllib.parse import urlparse
 
 import pytest
+from celery.signals import task_postrun
 from django.conf import settings
 from django.core.cache import cache
 
@@ -14,6 +17,7 @@ from college_portal.accounts.models import Role
 from partners.models import MembershipRole, OrganisationKind
 
 from .factories import MembershipFactory, OrganisationFactory, PartnerRoleFactory, UserFactory
+from .helpers import WORKER_TIMEOUT
 
 # Playwright runs an event loop in the test thread; Django's database setup must still be allowed.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -125,6 +129,18 @@ def lead(db):
     )
 
 
+@pytest.fixture
+def lead_client(client, lead):
+    client.force_login(lead)
+    return client
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the code asked to do after commit, as a real commit would (mail is sent)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.fixture(scope="module")
 def worker(django_db_setup):
     """A real Celery worker on Redis, in a thread, for the tests of one module.
@@ -154,3 +170,35 @@ def worker(django_db_setup):
             queue = app.amqp.queues[app.conf.task_default_queue].bind(connection.default_channel)
             queue.declare()
             queue.delete()
+
+
+@pytest.fixture
+def finished():
+    """Wait for a task the worker has finished: `finished(task_id)` gives (state, return value).
+
+    `finished.runs` lists (task name, ran eagerly, ran in the test's own thread) of every run.
+    """
+    done = {}
+    runs = []
+    condition = threading.Condition()
+    test_thread = threading.current_thread()
+
+    def record(task_id=None, task=None, retval=None, state=None, **kwargs):
+        with condition:
+            done[task_id] = (state, retval)
+            runs.append(
+                (task.name, bool(task.request.is_eager), threading.current_thread() is test_thread)
+            )
+            condition.notify_all()
+
+    def wait(task_id, timeout=WORKER_TIMEOUT):
+        with condition:
+            assert condition.wait_for(lambda: task_id in done, timeout), (
+                f"task {task_id} did not finish in {timeout} s"
+            )
+            return done[task_id]
+
+    wait.runs = runs
+    task_postrun.connect(record, weak=False)
+    yield wait
+    task_postrun.disconnect(record)

@@ -103,8 +103,13 @@ def probe(students, capacity, applicants):
     call_command("migrate", verbosity=0, interactive=False)
 
     from placements.models import Application, Booking, BookingStatus
-    from tests.factories import OrganisationFactory, PartnerRoleFactory, UserFactory
-    from tests.placements.factories import OfferFactory, SlotFactory
+    from tests.factories import (
+        OfferFactory,
+        OrganisationFactory,
+        PartnerRoleFactory,
+        SlotFactory,
+        UserFactory,
+    )
 
     company = OrganisationFactory(name="LK Precision AB")
     for role in ("internship_host", "study_visit_host"):

@@ -1,27 +1,19 @@
 """Uploaded files: logos are public; agreements and minutes only for project leads; CVs never
 through these addresses (only through the application's own, checked view)."""
 
-import io
-
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
-from PIL import Image
 
 from partners.models import Agreement
+from tests.helpers import png_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def png():
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "navy").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def logo(company):
-    company.logo.save("lk.png", ContentFile(png()))
+    company.logo.save("lk.png", ContentFile(png_bytes()))
     yield company.logo
     company.logo.delete(save=False)
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from college_portal.accounts.models import User
 from partners.models import Membership
 from placements.models import Application, ApplicationStatus, StatusChange, StudentProfile
-from tests.factories import PASSWORD
-from tests.placements.factories import ApplicationFactory, OfferFactory
+from tests.factories import PASSWORD, ApplicationFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
 

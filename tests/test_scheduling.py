@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from college_portal import scheduling
 from college_portal.scheduling import Scheduler, StateFile
-from tests.placements.factories import BookingFactory, SlotFactory
+from tests.factories import BookingFactory, SlotFactory
 
 ROOT = Path(settings.BASE_DIR)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

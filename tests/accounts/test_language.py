@@ -3,14 +3,10 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(language, name, **kwargs):
-    with translation.override(language):
-        return reverse(name, **kwargs)
 
 
 def switch(client, next_url, language):
@@ -18,13 +14,13 @@ def switch(client, next_url, language):
 
 
 def test_switch_leads_to_the_same_page_in_english(client):
-    swedish = url("sv", "partners:list")
+    swedish = url("partners:list")
     assert swedish.startswith("/sv/")
 
     response = switch(client, swedish, "en")
 
     assert response.status_code == 302
-    assert response.url == url("en", "partners:list")
+    assert response.url == url("partners:list", lang="en")
     assert response.url.startswith("/en/")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     page = client.get(response.url)
@@ -33,32 +29,32 @@ def test_switch_leads_to_the_same_page_in_english(client):
 
 
 def test_switch_back_to_swedish(client):
-    response = switch(client, url("en", "about"), "sv")
+    response = switch(client, url("about", lang="en"), "sv")
 
     assert response.status_code == 302
-    assert response.url == url("sv", "about")
+    assert response.url == url("about")
 
 
 def test_switch_saves_signed_in_users_language(client, student):
     client.force_login(student)
 
-    response = switch(client, url("sv", "partners:list"), "en")
+    response = switch(client, url("partners:list"), "en")
 
-    assert response.url == url("en", "partners:list")
+    assert response.url == url("partners:list", lang="en")
     student.refresh_from_db()
     assert student.language == "en"
     # The next login lands in English, whatever page the user signs in from.
     client.logout()
     response = client.post(
-        url("sv", "account_login"), {"login": student.email, "password": "test-pass-2026!"}
+        url("account_login"), {"login": student.email, "password": "test-pass-2026!"}
     )
-    assert response.url == url("en", "dashboard")
+    assert response.url == url("dashboard", lang="en")
 
 
 def test_switch_ignores_unknown_language(client, student):
     client.force_login(student)
 
-    switch(client, url("sv", "partners:list"), "de")
+    switch(client, url("partners:list"), "de")
 
     student.refresh_from_db()
     assert student.language == "sv"
@@ -79,14 +75,14 @@ def test_language_chosen_before_signing_in_is_kept_after(client, student):
     from tests.factories import PASSWORD
 
     assert student.language == "sv"
-    switch(client, url("sv", "home"), "en")
+    switch(client, url("home"), "en")
 
     response = client.post(
-        url("en", "account_login"), {"login": student.email, "password": PASSWORD}
+        url("account_login", lang="en"), {"login": student.email, "password": PASSWORD}
     )
 
     assert response.status_code == 302
-    assert response.url == url("en", "dashboard")
+    assert response.url == url("dashboard", lang="en")
     student.refresh_from_db()
     assert student.language == "en"
 
@@ -97,10 +93,8 @@ def test_first_visit_in_the_default_language_keeps_a_stored_english_preference(c
     student.language = "en"
     student.save()
 
-    response = client.post(
-        url("sv", "account_login"), {"login": student.email, "password": PASSWORD}
-    )
+    response = client.post(url("account_login"), {"login": student.email, "password": PASSWORD})
 
-    assert response.url == url("en", "dashboard")
+    assert response.url == url("dashboard", lang="en")
     student.refresh_from_db()
     assert student.language == "en"

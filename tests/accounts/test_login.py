@@ -4,21 +4,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.adapter import get_adapter
-from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 
 
-def url(language, name, **kwargs):
-    with translation.override(language):
-        return reverse(name, **kwargs)
-
-
 def log_in(client, email, password=PASSWORD, language="sv"):
-    return client.post(url(language, "account_login"), {"login": email, "password": password})
+    return client.post(url("account_login", lang=language), {"login": email, "password": password})
 
 
 def form_errors(response):
@@ -29,7 +24,7 @@ def test_login_with_email_lands_on_the_dashboard(client, student):
     response = log_in(client, "Elsa@Example.org")
 
     assert response.status_code == 302
-    assert response.url == url("sv", "dashboard")
+    assert response.url == url("dashboard")
     page = client.get(response.url)
     assert page.status_code == 200
     assert page.context["user"] == student
@@ -77,7 +72,7 @@ def test_english_user_lands_on_english_dashboard(client):
     response = log_in(client, user.email, language="sv")
 
     assert response.status_code == 302
-    assert response.url == url("en", "dashboard")
+    assert response.url == url("dashboard", lang="en")
     assert response.url.startswith("/en/")
     # The language is remembered for pages without a language prefix.
     assert response.cookies["portal_language"].value == "en"
@@ -89,32 +84,32 @@ def test_swedish_user_signing_in_on_english_page_lands_on_swedish_dashboard(clie
     response = log_in(client, student.email, language="en")
 
     assert response.status_code == 302
-    assert response.url == url("sv", "dashboard")
+    assert response.url == url("dashboard")
 
 
 def test_admin_login_goes_through_allauth(client):
-    admin_login = url("sv", "admin:login")
+    admin_login = url("admin:login")
 
     response = client.get(admin_login)
 
     assert response.status_code == 302
     target = urlsplit(response.url)
-    assert target.path == url("sv", "account_login")
+    assert target.path == url("account_login")
     assert parse_qs(target.query)["next"] == [admin_login]
 
 
 def test_admin_login_post_cannot_bypass_allauth(client, lead):
-    response = client.post(url("sv", "admin:login"), {"username": lead.email, "password": PASSWORD})
+    response = client.post(url("admin:login"), {"username": lead.email, "password": PASSWORD})
 
     assert response.status_code == 302
-    assert urlsplit(response.url).path == url("sv", "account_login")
+    assert urlsplit(response.url).path == url("account_login")
     assert "_auth_user_id" not in client.session
 
 
 def test_lead_reaches_admin_after_allauth_login(client, lead):
-    admin_index = url("sv", "admin:index")
+    admin_index = url("admin:index")
     response = client.post(
-        url("sv", "account_login"),
+        url("account_login"),
         {"login": lead.email, "password": PASSWORD, "next": admin_index},
     )
 
@@ -131,6 +126,6 @@ def test_unverified_user_cannot_log_in(client, django_capture_on_commit_callback
         response = log_in(client, user.email)
 
     assert response.status_code == 302
-    assert response.url == url("sv", "account_email_verification_sent")
+    assert response.url == url("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
-    assert client.get(url("sv", "dashboard")).status_code == 302
+    assert client.get(url("dashboard")).status_code == 302

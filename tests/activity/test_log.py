@@ -7,7 +7,7 @@ from django.utils import translation
 from college_portal.activity import actions
 from college_portal.activity.models import ActivityEntry, AppendOnlyError
 from college_portal.activity.services import changes, log
-from tests.programs.factories import ProgrammeCourseFactory
+from tests.factories import ProgrammeCourseFactory
 
 CONSTANTS = [
     value for name, value in vars(actions).items() if name.isupper() and isinstance(value, str)

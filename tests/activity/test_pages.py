@@ -4,8 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from college_portal.activity import actions
 from college_portal.activity.models import ActivityEntry
@@ -14,15 +13,10 @@ from partners.models import SteeringGroup
 from partners.services import invite, set_organisation_active
 from programs.models import CompetenceRequirement
 from programs.services import decide_requirement
-from tests.programs.conftest import page, table_by_caption, table_rows
-from tests.programs.factories import RequirementFactory
+from tests.factories import RequirementFactory
+from tests.helpers import page, table_by_caption, table_rows, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args, lang="sv"):
-    with translation.override(lang):
-        return reverse(name, args=args or None)
 
 
 def entries_of(response):

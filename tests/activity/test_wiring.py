@@ -19,8 +19,8 @@ from partners.services import (
 )
 from programs.models import CompetenceRequirement
 from programs.services import decide_requirement
-from tests.partners.conftest import ORGANISATION_INLINES, inline_management_data
-from tests.programs.factories import RequirementFactory
+from tests.factories import RequirementFactory
+from tests.helpers import ORGANISATION_INLINES, inline_management_data
 
 pytestmark = pytest.mark.django_db
 

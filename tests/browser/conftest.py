@@ -7,8 +7,10 @@ or fail when PORTAL_REQUIRE_SERVICES=1 (see tests/conftest.py).
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.conftest import chromium_available, require
+from tests.helpers import Accessibility
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,3 +63,35 @@ def shot():
         return path
 
     return save
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo partnership (load_demo refuses to run without DEBUG; the pages run without)."""
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+@pytest.fixture
+def axe():
+    """`axe.check(page, label)` along the way; `axe.report()` at the end lists what it found."""
+    return Accessibility()
+
+
+@pytest.fixture
+def new_page(browser, browser_context_args):
+    """`new_page()`: a page in a browser context of its own (another person, no shared session)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(**browser_context_args)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(5_000)
+        page.set_default_navigation_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -4,45 +4,22 @@ form errors) and the phone layout. Screenshots of each step go to screenshots/fo
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import expect
 
 from college_portal.accounts.models import Role
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import axe_violations, live_url
 
 pytestmark = pytest.mark.browser
 
-# WCAG 2.0, 2.1 and 2.2 at levels A and AA: what the portal promises (about page).
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def url(live_server, name, language, **kwargs):
-    """The absolute URL of a named page in a language (the URLs themselves are translated)."""
-    with translation.override(language):
-        return live_server.url + reverse(name, kwargs=kwargs or None)
-
 
 def sign_in(page, live_server, email, password=PASSWORD, language="en"):
-    page.goto(url(live_server, "account_login", language))
+    page.goto(live_url(live_server, "account_login", lang=language))
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(password)
     page.locator("main form").get_by_role(
         "button", name=re.compile("sign in|logga in", re.I)
     ).click()
-
-
-def axe_violations(page):
-    """axe-core's WCAG A/AA violations on the page, as readable lines."""
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
-        + "; ".join(
-            " ".join(node["target"]) + " " + node["html"][:120] for node in violation["nodes"]
-        )
-        for violation in results.response["violations"]
-    ]
 
 
 @pytest.fixture
@@ -56,7 +33,7 @@ def elsa(transactional_db):
 def test_visitor_switches_to_english_and_student_signs_in(live_server, page, shot, elsa):
     # A Swedish browser lands on the Swedish home page.
     page.goto(live_server.url + "/")
-    expect(page).to_have_url(url(live_server, "home", "sv"))
+    expect(page).to_have_url(live_url(live_server, "home", lang="sv"))
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     expect(page.locator(".skip-link")).to_have_text(re.compile(r"^Hoppa till"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Teknikcollege Stockholm")
@@ -69,7 +46,7 @@ def test_visitor_switches_to_english_and_student_signs_in(live_server, page, sho
 
     # The language switch keeps the page and changes its language.
     switch.click()
-    expect(page).to_have_url(url(live_server, "home", "en"))
+    expect(page).to_have_url(live_url(live_server, "home", lang="en"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".skip-link")).to_have_text("Skip to main content")
     expect(page.get_by_role("heading", level=1)).to_have_text("Teknikcollege Stockholm")
@@ -82,7 +59,7 @@ def test_visitor_switches_to_english_and_student_signs_in(live_server, page, sho
 
     # Sign in through the header link and allauth's form.
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Sign in").click()
-    expect(page).to_have_url(url(live_server, "account_login", "en"))
+    expect(page).to_have_url(live_url(live_server, "account_login", lang="en"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
     page.get_by_label("Email").fill(elsa.email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -90,7 +67,7 @@ def test_visitor_switches_to_english_and_student_signs_in(live_server, page, sho
     page.locator("main form").get_by_role("button", name="Sign In").click()
 
     # The dashboard greets the student by name.
-    expect(page).to_have_url(url(live_server, "dashboard", "en"))
+    expect(page).to_have_url(live_url(live_server, "dashboard", lang="en"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Elsa")
     expect(page.locator("main")).to_contain_text("Elsa Lindqvist")
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -99,12 +76,12 @@ def test_visitor_switches_to_english_and_student_signs_in(live_server, page, sho
 
 
 def test_language_switch_keeps_a_deeper_page(live_server, page):
-    page.goto(url(live_server, "about", "sv"))
+    page.goto(live_url(live_server, "about", lang="sv"))
     page.locator(".language-switch").get_by_role("button", name="English").click()
-    expect(page).to_have_url(url(live_server, "about", "en"))
+    expect(page).to_have_url(live_url(live_server, "about", lang="en"))
     expect(page.get_by_role("heading", level=1)).to_have_text("About Teknikcollege Stockholm")
     page.locator(".language-switch").get_by_role("button", name="Svenska").click()
-    expect(page).to_have_url(url(live_server, "about", "sv"))
+    expect(page).to_have_url(live_url(live_server, "about", lang="sv"))
     expect(page.locator("html")).to_have_attribute("lang", "sv")
 
 
@@ -123,18 +100,18 @@ def test_pages_have_no_wcag_violations(live_server, page, shot, elsa, company, r
         ("signup", "account_signup", "en"),
         ("password reset", "account_reset_password", "en"),
     ]:
-        page.goto(url(live_server, name, language))
+        page.goto(live_url(live_server, name, lang=language))
         check(label)
 
-    page.goto(url(live_server, "partners:detail", "en", slug=company.slug))
+    page.goto(live_url(live_server, "partners:detail", lang="en", slug=company.slug))
     check("partner page")
-    page.goto(url(live_server, "account_confirm_email", "en", key="expired-or-unknown"))
+    page.goto(live_url(live_server, "account_confirm_email", lang="en", key="expired-or-unknown"))
     check("e-mail confirmation (unknown key)")
     page.goto(live_server.url + "/en/no-such-page/")
     check("page not found")
 
     # Forms that came back with errors.
-    page.goto(url(live_server, "account_signup", "en"))
+    page.goto(live_url(live_server, "account_signup", lang="en"))
     page.get_by_label("Email").fill("not-an-email")
     page.locator("main form").get_by_role("button", name="Sign Up").click()
     expect(page.locator(".error-summary")).to_be_visible()
@@ -145,7 +122,7 @@ def test_pages_have_no_wcag_violations(live_server, page, shot, elsa, company, r
 
     # Signed in: the dashboard and the account pages.
     sign_in(page, live_server, elsa.email)
-    expect(page).to_have_url(url(live_server, "dashboard", "en"))
+    expect(page).to_have_url(live_url(live_server, "dashboard", lang="en"))
     check("dashboard")
     for label, name in [
         ("profile", "profile"),
@@ -154,7 +131,7 @@ def test_pages_have_no_wcag_violations(live_server, page, shot, elsa, company, r
         ("two-factor authentication", "mfa_index"),
         ("sign out", "account_logout"),
     ]:
-        page.goto(url(live_server, name, "en"))
+        page.goto(live_url(live_server, name, lang="en"))
         check(label)
 
     problems = {label: found for label, found in visited.items() if found}
@@ -165,7 +142,7 @@ def test_pages_have_no_wcag_violations(live_server, page, shot, elsa, company, r
 
 
 def test_first_tab_reaches_a_visible_skip_link(live_server, page, shot):
-    page.goto(url(live_server, "home", "sv"))
+    page.goto(live_url(live_server, "home", lang="sv"))
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
     expect(skip).to_be_focused()
@@ -190,7 +167,7 @@ def test_form_errors_are_tied_to_their_fields(live_server, page, shot, elsa):
     expect(summary).to_contain_text("not correct")
     shot(page, "foundation-06-login-error")
 
-    page.goto(url(live_server, "account_signup", "en"))
+    page.goto(live_url(live_server, "account_signup", lang="en"))
     page.get_by_label("Email").fill("not-an-email")
     page.get_by_label("Password", exact=True).fill("123")
     page.locator("main form").get_by_role("button", name="Sign Up").click()
@@ -215,7 +192,7 @@ def test_form_errors_are_tied_to_their_fields(live_server, page, shot, elsa):
 def test_home_on_a_phone(live_server, new_context, shot, company):
     context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.goto(url(live_server, "home", "sv"))
+    page.goto(live_url(live_server, "home", lang="sv"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     # Nothing sticks out sideways: no horizontal scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

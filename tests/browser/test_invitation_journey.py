@@ -6,48 +6,37 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import expect
 
 from college_portal.accounts.models import Role, User
 from partners.models import Membership
 from tests.factories import PASSWORD
+from tests.helpers import live_url, url
 
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "Fräsning-5-axlig!"
 
 
-def path_of(name, language="sv", **kwargs):
-    """A named page's path in a language (the URLs themselves are translated)."""
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def url(live_server, name, language="sv", **kwargs):
-    return live_server.url + path_of(name, language, **kwargs)
-
-
 def test_lead_invites_a_contact_who_joins_through_the_link(
     live_server, page, browser, browser_context_args, shot, lead, company, mailoutbox
 ):
     # The project lead signs in through the login page (Swedish, the default).
-    page.goto(url(live_server, "account_login"))
+    page.goto(live_url(live_server, "account_login"))
     page.locator("#id_login").fill(lead.email)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form").get_by_role("button", name=re.compile("logga in", re.I)).click()
-    expect(page).to_have_url(url(live_server, "dashboard"))
+    expect(page).to_have_url(live_url(live_server, "dashboard"))
 
     # … opens the organisation in the admin …
-    page.goto(url(live_server, "admin:partners_organisation_changelist"))
+    page.goto(live_url(live_server, "admin:partners_organisation_changelist"))
     page.get_by_role("link", name="LK Precision AB", exact=True).click()
-    change_url = url(live_server, "admin:partners_organisation_change", object_id=company.pk)
+    change_url = live_url(live_server, "admin:partners_organisation_change", object_id=company.pk)
     expect(page).to_have_url(change_url)
     shot(page, "invitation-01-admin-organisation")
 
     # … and follows "Invite contacts" (Swedish UI: found by where it leads).
-    invite_path = path_of("admin:partners_organisation_invite", pk=company.pk)
+    invite_path = url("admin:partners_organisation_invite", pk=company.pk)
     page.locator(f'.object-tools a[href="{invite_path}"]').click()
     expect(page).to_have_url(live_server.url + invite_path)
     page.locator("#id_addresses").fill("sara.nyberg@lkprecision.se")
@@ -82,12 +71,12 @@ def test_lead_invites_a_contact_who_joins_through_the_link(
         invitee.locator("main form button[type=submit]").click()
 
         # Signed in, on the dashboard, which shows the organisation they now represent.
-        expect(invitee).to_have_url(url(live_server, "dashboard"))
+        expect(invitee).to_have_url(live_url(live_server, "dashboard"))
         expect(invitee.get_by_role("heading", level=1)).to_contain_text("Sara")
         organisation_link = invitee.locator("main").get_by_role("link", name="LK Precision AB")
         expect(organisation_link).to_be_visible()
         expect(organisation_link).to_have_attribute(
-            "href", path_of("partners:detail", slug=company.slug)
+            "href", url("partners:detail", slug=company.slug)
         )
         shot(invitee, "invitation-05-dashboard")
 

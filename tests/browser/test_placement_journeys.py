@@ -9,19 +9,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from college_portal.accounts.demo import DEMO_PASSWORD
 from placements.models import Application, ApplicationStatus, Booking, Offer, OfferStatus
+from tests.helpers import live_url, sv, url
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 COMPANY, STUDENT, TEACHER = "lk@example.org", "student@example.org", "teacher@example.org"
 TITLE = "Praktikplats: mätteknik och CMM-programmering"
 MOTIVATION = (
@@ -31,91 +27,27 @@ MOTIVATION = (
 VISIT = "Studiebesök i LK Precisions verkstad"
 
 
-def path_of(name, language="sv", **kwargs):
-    """A named page's path in a language (the URLs themselves are translated)."""
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def sv(text):
-    """The Swedish UI text of an English message id, from the catalogue the server uses."""
-    with translation.override("sv"):
-        return gettext(text)
-
-
-class Accessibility:
-    """Runs axe on pages along the way; the test asserts at its end that none had violations."""
-
-    def __init__(self):
-        self.found = {}
-
-    def check(self, page, label):
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        self.found[label] = [
-            f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
-            + "; ".join(
-                " ".join(node["target"]) + " " + node["html"][:120] for node in violation["nodes"]
-            )
-            for violation in results.response["violations"]
-        ]
-
-    def report(self):
-        problems = {label: found for label, found in self.found.items() if found}
-        return "\n".join(f"{label}:\n  " + "\n  ".join(found) for label, found in problems.items())
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    """The demo partnership (load_demo refuses to run without DEBUG; the pages run without)."""
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-@pytest.fixture
-def axe():
-    return Accessibility()
-
-
-@pytest.fixture
-def new_page(browser, browser_context_args):
-    """`new_page()`: a page in a browser context of its own (another person, no shared session)."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(**browser_context_args)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(5_000)
-        page.set_default_navigation_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def sign_in(page, live_server, email):
     """Sign in through the login form; the portal lands on the dashboard, in Swedish."""
-    page.goto(live_server.url + path_of("account_login"))
+    page.goto(live_url(live_server, "account_login"))
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("main form").get_by_role("button", name=re.compile("logga in", re.I)).click()
-    expect(page).to_have_url(live_server.url + path_of("dashboard"))
+    expect(page).to_have_url(live_url(live_server, "dashboard"))
 
 
 def see_offers_and_dashboard(page, live_server, axe, role, offer, shot=None):
     """The offer list and an offer's page as this role, checked by axe; back to the dashboard."""
-    page.goto(live_server.url + path_of("placements:offer_list"))
-    offer_path = path_of("placements:offer_detail", pk=offer.pk)
+    page.goto(live_url(live_server, "placements:offer_list"))
+    offer_path = url("placements:offer_detail", pk=offer.pk)
     expect(page.locator(f'main .card-list a[href="{offer_path}"]')).to_be_visible()
     if shot:
         shot(page, f"placement-offer-list-{role}")
     axe.check(page, f"offer list ({role})")
-    page.goto(live_server.url + path_of("placements:offer_detail", pk=offer.pk))
+    page.goto(live_url(live_server, "placements:offer_detail", pk=offer.pk))
     expect(page.get_by_role("heading", level=1)).to_have_text(offer.title)
     axe.check(page, f"offer page ({role})")
-    page.goto(live_server.url + path_of("dashboard"))
+    page.goto(live_url(live_server, "dashboard"))
     axe.check(page, f"dashboard ({role})")
 
 
@@ -129,7 +61,7 @@ def test_company_posts_student_applies_company_accepts(
     sign_in(page, live_server, COMPANY)
     axe.check(page, "dashboard (company)")
     shot(page, "placement-01-company-dashboard")
-    create = path_of("placements:offer_create")
+    create = url("placements:offer_create")
     page.locator(f'main a[href="{create}"]').click()
     expect(page).to_have_url(live_server.url + create)
 
@@ -153,7 +85,7 @@ def test_company_posts_student_applies_company_accepts(
 
     # The preview: a draft only the company sees, with a publish button.
     offer = Offer.objects.get(title=TITLE)
-    offer_path = path_of("placements:offer_detail", pk=offer.pk)
+    offer_path = url("placements:offer_detail", pk=offer.pk)
     expect(page).to_have_url(live_server.url + offer_path)
     expect(page.locator(".message-success")).to_be_visible()
     expect(page.locator("main .message-warning")).to_have_text(
@@ -163,7 +95,7 @@ def test_company_posts_student_applies_company_accepts(
     expect(page.locator("main")).to_contain_text("CNC-operatör (yrkesvux)")
     shot(page, "placement-03-offer-preview")
     axe.check(page, "offer preview (company)")
-    publish = path_of("placements:offer_publish", pk=offer.pk)
+    publish = url("placements:offer_publish", pk=offer.pk)
     page.locator(f'form[action="{publish}"] button').click()
     expect(page).to_have_url(live_server.url + offer_path)
     expect(page.locator(".message-success")).to_have_text(sv("The offer is published."))
@@ -177,16 +109,16 @@ def test_company_posts_student_applies_company_accepts(
     student = new_page()
     sign_in(student, live_server, STUDENT)
     shot(student, "placement-05-student-dashboard")
-    student.goto(live_server.url + path_of("placements:offer_list"))
+    student.goto(live_url(live_server, "placements:offer_list"))
     student.locator(f'main a[href="{offer_path}"]').click()
     expect(student).to_have_url(live_server.url + offer_path)
     student.locator("#id_motivation").fill(MOTIVATION)
     shot(student, "placement-06-apply-form")
     axe.check(student, "offer page with application form (student)")
-    student.locator(f'form[action="{path_of("placements:apply", pk=offer.pk)}"] button').click()
+    student.locator(f'form[action="{url("placements:apply", pk=offer.pk)}"] button').click()
 
     application = Application.objects.get(offer=offer)
-    application_path = path_of("placements:application_detail", pk=application.pk)
+    application_path = url("placements:application_detail", pk=application.pk)
     expect(student).to_have_url(live_server.url + application_path)
     expect(student.locator(".message-success")).to_be_visible()
     expect(student.locator("main .facts .badge")).to_have_text(sv("Submitted"))
@@ -200,7 +132,7 @@ def test_company_posts_student_applies_company_accepts(
 
     # (c) The company opens the applicants of its offer and accepts her with a message.
     page.goto(live_server.url + offer_path)
-    page.locator(f'main a[href="{path_of("placements:applicants", pk=offer.pk)}"]').click()
+    page.locator(f'main a[href="{url("placements:applicants", pk=offer.pk)}"]').click()
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Elsa Lindqvist"))
     expect(row.locator(".badge")).to_have_text(sv("Submitted"))
     shot(page, "placement-08-applicants")
@@ -212,7 +144,7 @@ def test_company_posts_student_applies_company_accepts(
     page.locator("#id_message").fill("Välkommen! Ta med skyddsskor första dagen, vi börjar 07.00.")
     shot(page, "placement-09-decision-form")
     axe.check(page, "application with decision form (company)")
-    page.locator(f'form[action="{path_of("placements:decide", pk=application.pk)}"] button').click()
+    page.locator(f'form[action="{url("placements:decide", pk=application.pk)}"] button').click()
     expect(page).to_have_url(live_server.url + application_path)
     expect(page.locator(".message-success")).to_have_text(
         sv("The decision has been saved and the student informed.")
@@ -223,7 +155,7 @@ def test_company_posts_student_applies_company_accepts(
     assert application.status == ApplicationStatus.ACCEPTED
 
     # (d) The student sees the decision on her dashboard and on the application, and by e-mail.
-    student.goto(live_server.url + path_of("dashboard"))
+    student.goto(live_url(live_server, "dashboard"))
     mine = student.locator("main section", has=student.locator("#my-applications-title"))
     item = mine.locator("li").filter(has=student.locator(f'a[href="{application_path}"]'))
     expect(item.locator(".badge")).to_have_text(sv("Accepted"))
@@ -255,12 +187,12 @@ def test_company_posts_student_applies_company_accepts(
 def test_teacher_books_a_study_visit_for_a_class(live_server, page, shot, demo, axe, tmp_path):
     visit = Offer.objects.get(title=VISIT)
     first, second = visit.slots.order_by("starts_at")
-    visit_path = path_of("placements:offer_detail", pk=visit.pk)
+    visit_path = url("placements:offer_detail", pk=visit.pk)
 
     sign_in(page, live_server, TEACHER)
     shot(page, "placement-13-teacher-dashboard")
     axe.check(page, "dashboard (teacher)")
-    page.goto(live_server.url + path_of("placements:offer_list") + "?kind=study_visit")
+    page.goto(live_url(live_server, "placements:offer_list") + "?kind=study_visit")
     page.locator(f'main a[href="{visit_path}"]').click()
     expect(page).to_have_url(live_server.url + visit_path)
     expect(page.get_by_role("heading", level=1)).to_have_text(VISIT)
@@ -268,7 +200,7 @@ def test_teacher_books_a_study_visit_for_a_class(live_server, page, shot, demo, 
 
     # The demo teacher already has class IN22 (18 pupils) on the first time: the page says so,
     # and booking it again is refused with a message, not an error page.
-    booking_form = page.locator(f'form[action="{path_of("placements:book", pk=visit.pk)}"]')
+    booking_form = page.locator(f'form[action="{url("placements:book", pk=visit.pk)}"]')
     expect(booking_form.get_by_role("radio")).to_have_count(2)
     expect(page.locator(".call-to-action")).to_contain_text(sv("See the booking"))
     shot(page, "placement-14-study-visit")
@@ -290,7 +222,7 @@ def test_teacher_books_a_study_visit_for_a_class(live_server, page, shot, demo, 
     # The second time has all its 25 places: IN23 gets 18 of them.
     book(1, "IN23")
     booking = Booking.objects.get(slot=second)
-    booking_path = path_of("placements:booking_detail", pk=booking.pk)
+    booking_path = url("placements:booking_detail", pk=booking.pk)
     expect(page).to_have_url(live_server.url + booking_path)
     expect(page.locator(".message-success")).to_be_visible()
     expect(page.locator("main .facts")).to_contain_text("IN23")
@@ -303,7 +235,7 @@ def test_teacher_books_a_study_visit_for_a_class(live_server, page, shot, demo, 
 
     # The calendar file downloads and describes the visit.
     with page.expect_download() as download_info:
-        page.locator(f'main a[href="{path_of("placements:booking_ics", pk=booking.pk)}"]').click()
+        page.locator(f'main a[href="{url("placements:booking_ics", pk=booking.pk)}"]').click()
     download = download_info.value
     assert download.suggested_filename.endswith(".ics")
     saved = Path(tmp_path) / download.suggested_filename
@@ -315,7 +247,7 @@ def test_teacher_books_a_study_visit_for_a_class(live_server, page, shot, demo, 
     assert VISIT in unfolded
 
     # The booking is on the dashboard.
-    page.goto(live_server.url + path_of("dashboard"))
+    page.goto(live_url(live_server, "dashboard"))
     bookings = page.locator("main section", has=page.locator("#school-bookings-title"))
     expect(bookings.locator(f'a[href="{booking_path}"]')).to_have_text(VISIT)
     shot(page, "placement-17-teacher-dashboard-booked")

@@ -3,54 +3,19 @@ and reads its courses and how it covers what partner companies require, gaps inc
 Screenshots of each step go to screenshots/programme-*.png."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import expect
+
+from tests.helpers import axe_violations, sv, url
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 COVERED = "Läser ritningar enligt ISO GPS"
 GAP = "Förstår grunderna i lean-produktion"
 FIVE_AXIS = "Ställer upp och kör en femaxlig CNC-fräs"
 
 
-def path_of(name, language="sv", **kwargs):
-    """A named page's path in a language (the URLs themselves are translated)."""
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def sv(text):
-    """The Swedish UI text of an English message id, from the catalogue the server uses."""
-    with translation.override("sv"):
-        return gettext(text)
-
-
-def axe_violations(page):
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
-        + "; ".join(
-            " ".join(node["target"]) + " " + node["html"][:120] for node in violation["nodes"]
-        )
-        for violation in results.response["violations"]
-    ]
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    """The demo partnership (load_demo refuses to run without DEBUG; the pages run without)."""
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
 def test_visitor_searches_and_reads_a_programme(live_server, page, shot, demo):
-    catalogue = live_server.url + path_of("programs:list")
+    catalogue = live_server.url + url("programs:list")
     page.goto(catalogue)
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     expect(page.get_by_role("heading", level=1)).to_have_text(sv("Machining programmes"))
@@ -78,14 +43,14 @@ def test_visitor_searches_and_reads_a_programme(live_server, page, shot, demo):
     expect(search_field).to_have_value("svarv")
     expect(page.locator(".result-count")).to_have_attribute("role", "status")
     expect(cards).to_have_count(4)
-    detail = path_of("programs:detail", slug="cnc-operator-yrkesvux")
+    detail = url("programs:detail", slug="cnc-operator-yrkesvux")
     result = page.locator(f'main .card-list a[href="{detail}"]')
     expect(result).to_have_text("CNC-operatör (yrkesvux)")
     # Huddinge's programme says "svarv" only in its courses' descriptions ("CNC-svarvning"):
     # PostgreSQL's vector holds them, and SQLite's fallback looks there too.
-    huddinge = path_of("programs:detail", slug="industritekniska-programmet-huddinge")
+    huddinge = url("programs:detail", slug="industritekniska-programmet-huddinge")
     expect(page.locator(f'main .card-list a[href="{huddinge}"]')).to_be_visible()
-    expect(page.locator(".filter-actions a")).to_have_attribute("href", path_of("programs:list"))
+    expect(page.locator(".filter-actions a")).to_have_attribute("href", url("programs:list"))
     shot(page, "programme-03-search-svarv")
     assert axe_violations(page) == []
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from college_portal.notifications.links import FALLBACK_BASE_URL
 from college_portal.notifications.models import Notification
 from college_portal.notifications.services import notify
-from tests.placements.factories import SlotFactory
+from tests.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +50,6 @@ def calendar_url(message):
     [(_name, content, _type)] = message.attachments
     [event] = Calendar.from_ical(content).walk("VEVENT")
     return str(event["url"])
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def test_mail_caused_by_a_request_links_to_the_host_it_came_in_on(

@@ -39,12 +39,6 @@ def test_templates(settings):
     settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what the code asked to do after commit, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def make(event_key="test:1", email="elsa@example.org", **kwargs):
     kwargs.setdefault("kind", "account_email")
     if kwargs["kind"] == "account_email":

@@ -7,13 +7,11 @@ test database and Django's in-memory mail outbox.
 
 import logging
 import smtplib
-import threading
 import time
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from celery.signals import task_postrun
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -25,53 +23,12 @@ from college_portal.celery import app
 from college_portal.notifications.models import Notification
 from college_portal.notifications.services import RELAY_GRACE, notify
 from college_portal.notifications.tasks import relay_unsent, send_notification
+from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 # Nothing listens here: connections are refused at once.
 CLOSED_BROKER = "redis://127.0.0.1:6390/0"
-TIMEOUT = 15
-
-
-@pytest.fixture
-def finished():
-    """Wait for a task the worker has finished: `finished(task_id)` gives (state, return value).
-
-    `finished.runs` lists (task name, ran eagerly, ran in the test's own thread) of every run.
-    """
-    done = {}
-    runs = []
-    condition = threading.Condition()
-    test_thread = threading.current_thread()
-
-    def record(task_id=None, task=None, retval=None, state=None, **kwargs):
-        with condition:
-            done[task_id] = (state, retval)
-            runs.append(
-                (task.name, bool(task.request.is_eager), threading.current_thread() is test_thread)
-            )
-            condition.notify_all()
-
-    def wait(task_id, timeout=TIMEOUT):
-        with condition:
-            assert condition.wait_for(lambda: task_id in done, timeout), (
-                f"task {task_id} did not finish in {timeout} s"
-            )
-            return done[task_id]
-
-    wait.runs = runs
-    task_postrun.connect(record, weak=False)
-    yield wait
-    task_postrun.disconnect(record)
-
-
-def wait_until(predicate, timeout=TIMEOUT, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{what} not reached within {timeout} s")
 
 
 def wait_sent(pk):

@@ -7,9 +7,8 @@ import pytest
 from partners.models import MembershipRole, Organisation
 from placements import services as placements
 from programs.services import requirement_setters_for
-from tests.factories import MembershipFactory
-from tests.placements.conftest import url
-from tests.placements.factories import ApplicationFactory, OfferFactory
+from tests.factories import ApplicationFactory, MembershipFactory, OfferFactory
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 

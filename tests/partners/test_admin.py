@@ -17,8 +17,7 @@ from partners.models import (
     SteeringGroupMember,
 )
 from tests.factories import MembershipFactory, OrganisationFactory, PartnerRoleFactory
-
-from .conftest import make_invitation
+from tests.helpers import make_invitation
 
 pytestmark = pytest.mark.django_db
 

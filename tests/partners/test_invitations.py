@@ -12,17 +12,11 @@ from college_portal.accounts.models import Role, User
 from partners.models import Invitation, Membership, MembershipRole
 from partners.services import InvitationError, accept_invitation, invite
 from tests.factories import PASSWORD
-
-from .conftest import link_path, make_invitation
+from tests.helpers import link_path, make_invitation, url
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Fräsning-5-axlig!"
-
-
-def url(name, language="sv", **kwargs):
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
 
 
 def admin_invite_url(organisation):
@@ -171,7 +165,7 @@ def test_mismatched_passwords_create_no_account(client, company, invited):
 
 def test_expired_link_shows_a_clear_page_and_joins_nobody(client, company):
     invitation = make_invitation(company, "sen@lk.se", token="old-token", expires_in_days=-1)
-    link = url("partners:invitation", "en", token="old-token")
+    link = url("partners:invitation", lang="en", token="old-token")
 
     page = client.get(link)
     posted = client.post(link, accept_data())
@@ -211,7 +205,7 @@ def test_tampered_token_gives_a_404_page_that_explains(client, company, invited)
 def test_tampered_token_explanation_in_english(client, company):
     make_invitation(company, "x@lk.se", token="the-real-token")
 
-    response = client.get(url("partners:invitation", "en", token="the-real-tokem"))
+    response = client.get(url("partners:invitation", lang="en", token="the-real-tokem"))
 
     assert response.status_code == 404
     assert "This invitation link is not valid" in response.content.decode()

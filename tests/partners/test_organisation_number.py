@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partners.models import Organisation, OrganisationKind
-
-from .conftest import ORGANISATION_INLINES, inline_management_data
+from tests.helpers import ORGANISATION_INLINES, inline_management_data
 
 pytestmark = pytest.mark.django_db
 

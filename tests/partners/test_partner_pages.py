@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from partners.models import Organisation, OrganisationKind
 from tests.factories import OrganisationFactory, PartnerRoleFactory
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,7 @@ LIST = "partners:list"
 
 
 def list_url(language="sv"):
-    with translation.override(language):
-        return reverse(LIST)
-
-
-def detail_url(organisation):
-    return reverse("partners:detail", kwargs={"slug": organisation.slug})
+    return url(LIST, lang=language)
 
 
 def names(response):
@@ -123,22 +118,22 @@ def test_inactive_partners_are_hidden_from_the_public_but_not_from_leads(
     client, lead, rep, partners
 ):
     assert "Nedlagd Fräs AB" not in names(client.get(list_url(), {"role": "internship_host"}))
-    assert client.get(detail_url(partners)).status_code == 404
+    assert client.get(url("partners:detail", partners.slug)).status_code == 404
 
     client.force_login(rep)
     assert "Nedlagd Fräs AB" not in names(client.get(list_url()))
-    assert client.get(detail_url(partners)).status_code == 404
+    assert client.get(url("partners:detail", partners.slug)).status_code == 404
 
     client.force_login(lead)
     assert "Nedlagd Fräs AB" in names(client.get(list_url(), {"role": "internship_host"}))
-    assert client.get(detail_url(partners)).status_code == 200
+    assert client.get(url("partners:detail", partners.slug)).status_code == 200
 
 
 def test_own_member_of_an_inactive_organisation_gets_404_too(client, rep, company):
     Organisation.objects.filter(pk=company.pk).update(active=False)
     client.force_login(rep)
 
-    assert client.get(detail_url(company)).status_code == 404
+    assert client.get(url("partners:detail", company.slug)).status_code == 404
 
 
 def test_partner_page_shows_the_public_profile(client, company):
@@ -146,7 +141,7 @@ def test_partner_page_shows_the_public_profile(client, company):
         description="Precisionsbearbetning i fem axlar.", website="https://lk.example"
     )
 
-    response = client.get(detail_url(company))
+    response = client.get(url("partners:detail", company.slug))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -242,9 +237,9 @@ def test_detail_query_count_does_not_grow_with_roles(
     for role in ("funder", "steering_member", "education_provider", "project_owner"):
         PartnerRoleFactory(organisation=company, role=role)
     with CaptureQueriesContext(connection) as one_role:
-        client.get(detail_url(company2))
+        client.get(url("partners:detail", company2.slug))
 
     with django_assert_max_num_queries(len(one_role)):
-        response = client.get(detail_url(company))
+        response = client.get(url("partners:detail", company.slug))
 
     assert len(response.context["organisation"].roles.all()) == 7

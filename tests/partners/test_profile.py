@@ -5,10 +5,10 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from PIL import Image
 
 from partners.models import Organisation
+from tests.helpers import png_bytes, url
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,7 @@ def media_root(settings, tmp_path):
 
 
 def png(name="logo.png", size=(120, 60)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (11, 79, 108)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(name, png_bytes(size), content_type="image/png")
 
 
 def renamed_exe():
@@ -32,12 +30,7 @@ def renamed_exe():
 
 
 def profile_url(organisation, language="sv"):
-    with translation.override(language):
-        return reverse("partners:edit_profile", kwargs={"slug": organisation.slug})
-
-
-def detail_url(organisation):
-    return reverse("partners:detail", kwargs={"slug": organisation.slug})
+    return url("partners:edit_profile", organisation.slug, lang=language)
 
 
 PROFILE = {
@@ -52,10 +45,10 @@ def test_representative_edits_own_profile_and_sees_it_on_the_partner_page(client
     response = client.post(profile_url(company), {**PROFILE, "logo": png()})
 
     assert response.status_code == 302
-    assert response["Location"] == detail_url(company)
+    assert response["Location"] == url("partners:detail", company.slug)
     company.refresh_from_db()
     assert company.logo.name.startswith("logos/")
-    page = client.get(detail_url(company)).content.decode()
+    page = client.get(url("partners:detail", company.slug)).content.decode()
     assert PROFILE["description"] in page
     assert 'href="https://lkprecision.example"' in page
     assert f'src="{company.logo.url}"' in page
@@ -121,8 +114,8 @@ def test_partner_page_offers_editing_only_to_the_organisations_own_people(
     edit_link = f'href="{profile_url(company)}"'
     other_edit_link = f'href="{profile_url(company2)}"'
 
-    assert edit_link in client.get(detail_url(company)).content.decode()
-    assert other_edit_link not in client.get(detail_url(company2)).content.decode()
+    assert edit_link in client.get(url("partners:detail", company.slug)).content.decode()
+    assert other_edit_link not in client.get(url("partners:detail", company2.slug)).content.decode()
 
 
 def test_anonymous_visitor_is_sent_to_login(client, company):
@@ -158,7 +151,7 @@ def test_removing_the_logo(client, rep, company):
 
     company.refresh_from_db()
     assert not company.logo
-    assert "partner-logo" not in client.get(detail_url(company)).content.decode()
+    assert "partner-logo" not in client.get(url("partners:detail", company.slug)).content.decode()
 
 
 def test_a_refused_logo_leaves_the_current_one_in_place(client, rep, company):

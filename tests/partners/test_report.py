@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from partners.models import (
     Agreement,
@@ -21,8 +21,7 @@ from partners.models import (
 )
 from partners.report import partners_section
 from tests.factories import MembershipFactory, OrganisationFactory, PartnerRoleFactory
-
-from .conftest import make_invitation
+from tests.helpers import make_invitation, url
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +29,7 @@ TODAY = timezone.localdate()
 
 
 def report_url(language="en"):
-    with translation.override(language):
-        return reverse("report")
+    return url("report", lang=language)
 
 
 def agreement(organisation, starts_in, ends_in, title="Avtal"):

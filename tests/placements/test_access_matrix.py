@@ -27,16 +27,16 @@ from placements.models import (
     StatusChange,
     StudentProfile,
 )
-from tests.factories import MembershipFactory, OrganisationFactory
-
-from .conftest import pdf_bytes, url
-from .factories import (
+from tests.factories import (
     ApplicationFactory,
     BookingFactory,
+    MembershipFactory,
     OfferFactory,
+    OrganisationFactory,
     SlotFactory,
     StudentProfileFactory,
 )
+from tests.helpers import pdf_bytes, url
 
 pytestmark = pytest.mark.django_db
 

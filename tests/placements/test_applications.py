@@ -11,19 +11,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from placements.models import Application, ApplicationStatus, StatusChange
-
-from .conftest import post, shown_messages, url
-from .factories import ApplicationFactory, OfferFactory
+from tests.factories import ApplicationFactory, OfferFactory
+from tests.helpers import post, shown_messages, sv, url
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 MOTIVATION = "Jag har läst ritningsläsning och vill lära mig ställa in en CNC-svarv på riktigt."
-
-
-def in_swedish(message):
-    with translation.override("sv"):
-        return gettext(message)
 
 
 def post_apply(client, offer):
@@ -56,7 +50,7 @@ def test_student_applies_once(client, student, offer, rep, colleague, commit):
         second = post_apply(client, offer)
 
     assert second["Location"] == url("placements:offer_detail", offer.pk)
-    assert shown_messages(second) == [in_swedish("You have already applied for this internship.")]
+    assert shown_messages(second) == [sv("You have already applied for this internship.")]
     assert Application.objects.count() == 1
     assert len(mail.outbox) == 2
     page = client.get(url("placements:offer_detail", offer.pk)).content.decode()
@@ -72,7 +66,7 @@ def test_no_application_after_the_deadline(client, student, company):
 
     response = post_apply(client, offer)
 
-    assert shown_messages(response) == [in_swedish("This offer is not open for applications.")]
+    assert shown_messages(response) == [sv("This offer is not open for applications.")]
     assert not Application.objects.exists()
 
 
@@ -120,7 +114,7 @@ def test_student_withdraws_while_undecided(client, student, offer, status, commi
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
     assert application.withdrawn_at is not None
-    assert shown_messages(response) == [in_swedish("Your application has been withdrawn.")]
+    assert shown_messages(response) == [sv("Your application has been withdrawn.")]
     page = client.get(url("placements:application_detail", application.pk)).content.decode()
     assert url("placements:withdraw", application.pk) not in page
 
@@ -132,7 +126,7 @@ def test_a_decided_application_cannot_be_withdrawn(client, student, offer, statu
 
     response = post(client, url("placements:withdraw", application.pk))
 
-    assert shown_messages(response) == [in_swedish("This application can no longer be withdrawn.")]
+    assert shown_messages(response) == [sv("This application can no longer be withdrawn.")]
     application.refresh_from_db()
     assert application.status == status
     assert not StatusChange.objects.exists()
@@ -211,7 +205,7 @@ def test_never_more_accepted_than_places(client, rep, colleague, company, commit
         response = decide(client, second, "accept")
 
     assert shown_messages(response) == [
-        in_swedish("All places are taken. Wait-list the student or decline.")
+        sv("All places are taken. Wait-list the student or decline.")
     ]
     second.refresh_from_db()
     assert second.status == ApplicationStatus.SUBMITTED
@@ -248,7 +242,7 @@ def test_accepted_student_withdraws_reps_hear_and_the_first_on_the_list_is_next(
         decide(client, later_applicant, "waitlist")
     page = client.get(url("placements:applicants", offer.pk)).content.decode()
     assert url("placements:application_detail", first_on_list.pk) in page
-    assert in_swedish("Offer the place") not in page  # no place free yet
+    assert sv("Offer the place") not in page  # no place free yet
     mail.outbox.clear()
 
     client.force_login(accepted.student)
@@ -302,7 +296,7 @@ def test_complete_only_after_the_period(client, rep, company):
 
     response = post(client, url("placements:complete", application.pk))
 
-    assert shown_messages(response) == [in_swedish("The placement period has not ended yet.")]
+    assert shown_messages(response) == [sv("The placement period has not ended yet.")]
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ACCEPTED
 
@@ -310,7 +304,7 @@ def test_complete_only_after_the_period(client, rep, company):
     offer.save()
     response = post(client, url("placements:complete", application.pk))
 
-    assert shown_messages(response) == [in_swedish("The placement is marked as completed.")]
+    assert shown_messages(response) == [sv("The placement is marked as completed.")]
     application.refresh_from_db()
     assert application.status == ApplicationStatus.COMPLETED
     assert application.completed_at is not None

@@ -8,23 +8,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 from icalendar import Calendar
 
 from placements.models import Booking, BookingStatus, Slot
-from tests.factories import MembershipFactory
-
-from .conftest import post, shown_messages, url
-from .factories import BookingFactory, SlotFactory
+from tests.factories import BookingFactory, MembershipFactory, SlotFactory
+from tests.helpers import post, shown_messages, sv, url
 
 pytestmark = pytest.mark.django_db
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def in_swedish(message):
-    with translation.override("sv"):
-        return gettext(message)
 
 
 def book(client, slot, **fields):
@@ -59,7 +52,7 @@ def test_student_books_one_place(client, student, slot, commit):
     assert (booking.booked_by, booking.group_size, booking.status) == (student, 1, "confirmed")
     assert places_taken(slot) == 1
     assert shown_messages(response) == [
-        in_swedish("Your booking is confirmed. A confirmation with a calendar file is on its way.")
+        sv("Your booking is confirmed. A confirmation with a calendar file is on its way.")
     ]
     [message] = mail.outbox
     assert message.to == [student.email]
@@ -73,7 +66,7 @@ def test_a_second_booking_of_the_same_time_is_refused(client, student, slot, com
 
     response = book(client, slot)
 
-    assert shown_messages(response) == [in_swedish("You have already booked this time.")]
+    assert shown_messages(response) == [sv("You have already booked this time.")]
     assert Booking.objects.count() == 1
     assert places_taken(slot) == 1
 
@@ -172,7 +165,7 @@ def test_cancelling_frees_the_places(client, teacher, teacher2, slot, commit):
     assert booking.cancelled_at is not None
     assert places_taken(slot) == 0
     assert shown_messages(response) == [
-        in_swedish("The booking is cancelled and the places are free for others.")
+        sv("The booking is cancelled and the places are free for others.")
     ]
     assert [c.to_status for c in booking.history.all()] == ["confirmed", "cancelled"]
     # Cancelling twice frees nothing more.

@@ -4,9 +4,8 @@ representative's dashboard lists published offers before drafts and closed ones.
 import pytest
 
 from placements.models import OfferStatus
-
-from .conftest import url
-from .factories import ApplicationFactory, OfferFactory
+from tests.factories import ApplicationFactory, OfferFactory
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 

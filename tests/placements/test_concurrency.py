@@ -18,9 +18,13 @@ from django.utils import timezone
 from placements import services
 from placements.models import Application, ApplicationStatus, Booking, Slot, StatusChange
 from tests.conftest import require
-from tests.factories import MembershipFactory, UserFactory
-
-from .factories import ApplicationFactory, OfferFactory, SlotFactory
+from tests.factories import (
+    ApplicationFactory,
+    MembershipFactory,
+    OfferFactory,
+    SlotFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,9 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from placements.models import Application
-
-from .conftest import pdf_bytes, url
-from .factories import StudentProfileFactory
+from tests.factories import StudentProfileFactory
+from tests.helpers import pdf_bytes, url
 
 pytestmark = pytest.mark.django_db
 

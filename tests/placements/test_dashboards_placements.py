@@ -9,9 +9,7 @@ import pytest
 from django.utils import timezone
 
 from placements.models import Application, Offer, Slot
-
-from .conftest import url
-from .factories import (
+from tests.factories import (
     ApplicationFactory,
     BookingFactory,
     OfferFactory,
@@ -19,23 +17,11 @@ from .factories import (
     SlotFactory,
     StudentProfileFactory,
 )
+from tests.helpers import dashboard_html, section, url
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-def dashboard(client, person):
-    client.force_login(person)
-    response = client.get(url("dashboard", lang="en"))
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def section(html, title_id):
-    """The HTML of one dashboard card, from its heading to the end of the card."""
-    start = html.index(f'id="{title_id}"')
-    return html[start : html.index("</section>", start)]
 
 
 # --- Student ------------------------------------------------------------------------------
@@ -77,7 +63,7 @@ def test_student_sees_applications_bookings_and_matching_offers(
         booked_by=student,
     )
 
-    html = dashboard(client, student)
+    html = dashboard_html(client, student)
 
     applications = section(html, "my-applications-title")
     for application in (accepted, other):
@@ -95,7 +81,7 @@ def test_student_sees_applications_bookings_and_matching_offers(
 
 
 def test_student_without_a_profile_is_asked_for_one(client, student, offer):
-    html = dashboard(client, student)
+    html = dashboard_html(client, student)
 
     offers = section(html, "matching-title")
     assert offer.title not in offers
@@ -137,7 +123,7 @@ def test_representative_sees_offers_with_undecided_first(
     ApplicationFactory.create_batch(5, offer=foreign)
 
     for person in (rep, colleague):
-        rows = offer_rows(dashboard(client, person))
+        rows = offer_rows(dashboard_html(client, person))
 
         # Those with applications to decide come first, the most to decide at the top.
         assert rows[:2] == [
@@ -153,7 +139,7 @@ def test_representative_sees_offers_with_undecided_first(
         )
         titles = [r[0] for r in rows]
         assert "Konkurrentens praktik" not in titles
-    html = dashboard(client, rep)
+    html = dashboard_html(client, rep)
     # The number to decide leads to the applicants.
     assert url("placements:applicants", busy.pk, lang="en") in section(html, "my-offers-title")
 
@@ -176,7 +162,7 @@ def test_teacher_sees_bookings_and_the_schools_students_applications(
     )
     students_booking = BookingFactory(slot=slot, booked_by=student)
 
-    html = dashboard(client, teacher)
+    html = dashboard_html(client, teacher)
 
     bookings = section(html, "school-bookings-title")
     assert url("placements:booking_detail", class_booking.pk, lang="en") in bookings

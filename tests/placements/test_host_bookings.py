@@ -8,25 +8,23 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from college_portal.notifications.models import Notification
 from placements import services
 from placements.models import Booking, BookingStatus, Slot, StatusChange
-from tests.factories import MembershipFactory, UserFactory
-
-from .conftest import post, shown_messages, url
-from .factories import BookingFactory, SlotFactory, StudentProfileFactory
+from tests.factories import (
+    BookingFactory,
+    MembershipFactory,
+    SlotFactory,
+    StudentProfileFactory,
+    UserFactory,
+)
+from tests.helpers import post, shown_messages, sv, url
 
 pytestmark = pytest.mark.django_db
 
 CLASS = {"group_size": 18, "class_name": "TE22B", "teacher_contact": "070-123 45 67"}
-
-
-def in_swedish(message):
-    with translation.override("sv"):
-        return gettext(message)
 
 
 def to(person):
@@ -327,7 +325,7 @@ def test_a_second_cancel_is_refused_and_nobody_hears_twice(client, rep, booked, 
         response = cancel(client, slot, message="Igen")
 
     assert response.status_code == 302
-    assert shown_messages(response) == [in_swedish("This time is already cancelled.")]
+    assert shown_messages(response) == [sv("This time is already cancelled.")]
     assert Slot.objects.get(pk=slot.pk).cancellation_message == MESSAGE
     assert list(Booking.objects.values_list("pk", "status", "cancelled_at")) == before
     assert len(mail.outbox) == sent
@@ -380,7 +378,7 @@ def test_a_cancelled_time_cannot_be_booked(client, rep, slot, visit, student, te
 
     with pytest.raises(ValidationError) as refused:
         services.book(user=student, slot_id=slot.pk)
-    assert refused.value.messages == [in_swedish("The host has cancelled this time.")]
+    assert refused.value.messages == [sv("The host has cancelled this time.")]
 
     client.force_login(teacher)
     page = client.get(url("placements:offer_detail", visit.pk)).content.decode()
@@ -400,6 +398,6 @@ def test_book_refuses_a_time_the_host_has_cancelled(student, slot):
     with pytest.raises(ValidationError) as refused:
         services.book(user=student, slot_id=slot.pk)
 
-    assert refused.value.messages == [in_swedish("The host has cancelled this time.")]
+    assert refused.value.messages == [sv("The host has cancelled this time.")]
     assert not Booking.objects.exists()
     assert Slot.objects.get(pk=slot.pk).places_taken == 0

@@ -28,9 +28,8 @@ from placements.models import (
     Slot,
 )
 from placements.notifications import remind_study_visits
-
-from .conftest import post, shown_messages, url
-from .factories import ApplicationFactory, BookingFactory, OfferFactory, SlotFactory
+from tests.factories import ApplicationFactory, BookingFactory, OfferFactory, SlotFactory
+from tests.helpers import post, shown_messages, url
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -8,15 +8,14 @@ from django.utils import timezone
 
 from placements.models import ApplicationStatus
 from placements.notifications import send_weekly_digests
-
-from .conftest import url
-from .factories import (
+from tests.factories import (
     ApplicationFactory,
     BookingFactory,
     OfferFactory,
     SlotFactory,
     StudentProfileFactory,
 )
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,7 @@ from placements.notifications import (
     report_passed_deadlines,
     send_weekly_digests,
 )
-
-from .conftest import url
-from .factories import (
+from tests.factories import (
     ApplicationFactory,
     BookingFactory,
     OfferFactory,
@@ -29,6 +27,7 @@ from .factories import (
     SlotFactory,
     StudentProfileFactory,
 )
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 

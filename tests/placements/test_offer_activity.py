@@ -10,9 +10,8 @@ from college_portal.activity import actions
 from college_portal.activity.models import ActivityEntry
 from placements import services
 from placements.models import Offer, Slot
-
-from .conftest import url
-from .factories import OfferFactory, SlotFactory
+from tests.factories import OfferFactory, SlotFactory
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from .conftest import url
-from .factories import OfferFactory
+from tests.factories import OfferFactory
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 

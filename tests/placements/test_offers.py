@@ -11,10 +11,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from placements.models import Offer, OfferKind, OfferStatus, Slot
-from tests.factories import OrganisationFactory, PartnerRoleFactory
-
-from .conftest import shown_messages, url
-from .factories import ApplicationFactory, OfferFactory, ProgrammeFactory, SlotFactory
+from tests.factories import (
+    ApplicationFactory,
+    OfferFactory,
+    OrganisationFactory,
+    PartnerRoleFactory,
+    ProgrammeFactory,
+    SlotFactory,
+)
+from tests.helpers import shown_messages, url
 
 pytestmark = pytest.mark.django_db
 

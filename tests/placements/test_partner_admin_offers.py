@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from .factories import OfferFactory
+from tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,14 @@ from django.core import mail
 
 from college_portal.accounts.models import Role
 from placements.models import StudentProfile
-from tests.factories import MembershipFactory, OrganisationFactory
-
-from .conftest import post, url
-from .factories import ApplicationFactory, ProgrammeFactory, StudentProfileFactory
+from tests.factories import (
+    ApplicationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    StudentProfileFactory,
+)
+from tests.helpers import dashboard_html, post, section, url
 
 pytestmark = pytest.mark.django_db
 
@@ -35,18 +39,6 @@ def other_teacher(db):
     ).user
 
 
-def dashboard(client, person):
-    client.force_login(person)
-    response = client.get(url("dashboard", lang="en"))
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def section(html, title_id):
-    start = html.index(f'id="{title_id}"')
-    return html[start : html.index("</section>", start)]
-
-
 def confirm(client, profile):
     return post(client, url("placements:confirm_student", profile.pk))
 
@@ -60,7 +52,7 @@ def test_school_staff_do_not_see_applications_of_a_self_declared_student(
 ):
     application_url = url("placements:application_detail", declared["application"].pk, lang="en")
 
-    html = dashboard(client, teacher)
+    html = dashboard_html(client, teacher)
 
     assert application_url not in html
     assert client.get(application_url).status_code == 404
@@ -69,7 +61,7 @@ def test_school_staff_do_not_see_applications_of_a_self_declared_student(
 def test_a_self_declared_student_waits_and_their_applications_stay_hidden(
     client, teacher, student, declared
 ):
-    html = dashboard(client, teacher)
+    html = dashboard_html(client, teacher)
 
     waiting = section(html, "school-waiting-title")
     assert "Elsa Lindqvist" in waiting and student.email in waiting
@@ -93,7 +85,7 @@ def test_staff_confirm_the_student_and_then_see_their_applications(
     profile = StudentProfile.objects.get(pk=declared["profile"].pk)
     assert profile.school_confirmed_at is not None
     assert profile.school_confirmed_by == teacher
-    html = dashboard(client, teacher)
+    html = dashboard_html(client, teacher)
     assert 'id="school-waiting-title"' not in html or "Elsa Lindqvist" not in section(
         html, "school-waiting-title"
     )
@@ -113,7 +105,7 @@ def test_staff_reject_the_student_who_is_then_no_longer_linked(client, teacher, 
     profile = StudentProfile.objects.get(pk=declared["profile"].pk)
     assert (profile.school, profile.school_confirmed_at) == (None, None)
     assert mail.outbox == []  # the student is not told
-    assert "Elsa Lindqvist" not in dashboard(client, teacher)
+    assert "Elsa Lindqvist" not in dashboard_html(client, teacher)
 
 
 def test_confirming_twice_keeps_the_first_confirmation(client, teacher, declared):
@@ -161,7 +153,7 @@ def test_confirming_needs_post(client, teacher, declared):
 
 
 def test_staff_of_another_school_see_nothing_of_the_student(client, other_teacher, declared):
-    html = dashboard(client, other_teacher)
+    html = dashboard_html(client, other_teacher)
 
     assert "Elsa Lindqvist" not in html
 

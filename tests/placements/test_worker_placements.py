@@ -6,53 +6,17 @@ The worker runs in a thread of this process (the project's own app, solo pool), 
 test database and Django's in-memory mail outbox.
 """
 
-import threading
-import time
-
 import pytest
-from celery.signals import task_postrun
 from django.core import mail
 
 from college_portal.notifications.models import Notification
 from college_portal.notifications.tasks import send_notification
 from placements.models import Application, ApplicationStatus
-
-from .conftest import url
+from tests.helpers import url, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-TIMEOUT = 15
 MOTIVATION = "Jag vill lära mig köra en femaxlig fräs och läsa ritningar enligt ISO GPS."
-
-
-@pytest.fixture
-def finished():
-    """`finished(task_id)`: wait until the worker has run that task; its (state, outcome)."""
-    done = {}
-    condition = threading.Condition()
-
-    def record(task_id=None, retval=None, state=None, **kwargs):
-        with condition:
-            done[task_id] = (state, retval)
-            condition.notify_all()
-
-    def wait(task_id, timeout=TIMEOUT):
-        with condition:
-            assert condition.wait_for(lambda: task_id in done, timeout), f"task {task_id} hung"
-            return done[task_id]
-
-    task_postrun.connect(record, weak=False)
-    yield wait
-    task_postrun.disconnect(record)
-
-
-def wait_until(predicate, what, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{what} not reached within {timeout} s")
 
 
 def sent(kind, count):

@@ -14,9 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from programs.models import Intake, Level
-
-from .conftest import page, url
-from .factories import IntakeFactory, ProgrammeFactory, SchoolFactory
+from tests.factories import IntakeFactory, ProgrammeFactory, SchoolFactory
+from tests.helpers import page, url
 
 pytestmark = pytest.mark.django_db
 

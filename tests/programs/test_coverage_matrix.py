@@ -10,15 +10,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from programs.models import CompetenceRequirement, Coverage, Programme, ProgrammeCourse
-
-from .conftest import page, table_by_caption, table_rows, url
-from .factories import (
+from tests.factories import (
     CourseFactory,
     ProgrammeFactory,
     RequirementFactory,
     RequirementSetterFactory,
     programme_with_courses,
 )
+from tests.helpers import page, table_by_caption, table_rows, url
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from programs.models import CompetenceRequirement, Intake
-
-from .conftest import page, table_by_caption, table_rows, url
-from .factories import (
+from tests.factories import (
     CourseFactory,
     IntakeFactory,
     ProgrammeFactory,
@@ -22,6 +20,7 @@ from .factories import (
     RequirementSetterFactory,
     programme_with_courses,
 )
+from tests.helpers import page, table_by_caption, table_rows, url
 
 pytestmark = pytest.mark.django_db
 

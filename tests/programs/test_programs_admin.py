@@ -6,9 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs.models import CompetenceRequirement
-
-from .conftest import page, url
-from .factories import (
+from tests.factories import (
     CourseFactory,
     IntakeFactory,
     RequirementFactory,
@@ -16,6 +14,7 @@ from .factories import (
     SchoolFactory,
     programme_with_courses,
 )
+from tests.helpers import page, url
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,13 @@ from django.utils import translation
 
 from programs.models import CompetenceRequirement
 from programs.services import decide_requirement
-from tests.factories import MembershipFactory
-
-from .conftest import page, url
-from .factories import ProgrammeFactory, RequirementFactory, RequirementSetterFactory
+from tests.factories import (
+    MembershipFactory,
+    ProgrammeFactory,
+    RequirementFactory,
+    RequirementSetterFactory,
+)
+from tests.helpers import page, url
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,8 @@ import pytest
 from django.db import connection
 
 from programs.models import Course
-
-from .conftest import page, url
-from .factories import CourseFactory, ProgrammeFactory, programme_with_courses
+from tests.factories import CourseFactory, ProgrammeFactory, programme_with_courses
+from tests.helpers import page, url
 
 pytestmark = pytest.mark.django_db
 
