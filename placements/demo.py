@@ -91,6 +91,13 @@ def load(stdout):
             defaults={"school": school, "programme": programmes[0] if programmes else None,
                       "municipality": "Södertälje", "digest": True},
         )  # fmt: skip
+    # The school has confirmed one student; the other still waits on the teacher's dashboard.
+    StudentProfile.objects.filter(
+        user__email="student@example.org", school_confirmed_at__isnull=True
+    ).update(
+        school_confirmed_at=timezone.now(),
+        school_confirmed_by=User.objects.filter(email="teacher@example.org").first(),
+    )
     plan = [
         ("student@example.org", milling, ApplicationStatus.ACCEPTED),
         ("student2@example.org", milling, ApplicationStatus.SUBMITTED),
