@@ -606,6 +606,14 @@ def cancel_slot(*, user, slot_id, message):
     slot.cancellation_message = message
     slot.places_taken = 0  # every booking on it is cancelled below
     slot.save(update_fields=["cancelled_at", "cancellation_message", "places_taken"])
+    offer = Offer.objects.get(pk=slot.offer_id)
+    log(
+        actor=user,
+        action=actions.OFFER_SLOT_CANCELLED,
+        obj=offer,
+        organisation=offer.organisation_id,
+        data={"slot": slot.pk, "starts_at": slot.starts_at},
+    )
     bookings = (
         Booking.objects.select_for_update(of=("self",))
         .select_related("booked_by")

@@ -401,3 +401,19 @@ def test_book_refuses_a_time_the_host_has_cancelled(student, slot):
     assert refused.value.messages == [sv("The host has cancelled this time.")]
     assert not Booking.objects.exists()
     assert Slot.objects.get(pk=slot.pk).places_taken == 0
+
+
+def test_cancelling_a_time_is_in_the_organisations_activity_log(rep, booked, slot):
+    from college_portal.activity import actions
+    from college_portal.activity.models import ActivityEntry
+
+    services.cancel_slot(user=rep, slot_id=slot.pk, message=MESSAGE)
+
+    [entry] = ActivityEntry.objects.filter(action=actions.OFFER_SLOT_CANCELLED)
+    assert (entry.actor, entry.organisation_id, entry.object_id) == (
+        rep,
+        slot.offer.organisation_id,
+        str(slot.offer_id),
+    )
+    assert entry.data["slot"] == slot.pk and "starts_at" in entry.data
+    assert MESSAGE not in str(entry.data)  # free text stays with the bookings' history
