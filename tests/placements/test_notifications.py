@@ -344,3 +344,19 @@ def test_student_subscribes_on_the_interests_page(client, commit, company, stude
         send_weekly_digests(now=timezone.now())
     [message] = mail.outbox
     assert "Praktik för dig" in message.body
+
+
+def test_plain_text_mail_shows_an_ampersand_as_typed(commit, company, rep, student):
+    """Plain text is not HTML: "Svarv & fräs" must not arrive as "Svarv &amp; fräs"."""
+    from placements import services
+
+    offer = OfferFactory(organisation=company, title="Svarv & fräs")
+
+    with commit():
+        services.apply(student=student, offer_id=offer.pk, motivation="Jag vill lära mig svarva.")
+
+    [message] = [m for m in mail.outbox if rep.email in m.to]
+    assert "Svarv & fräs" in message.subject and "Svarv & fräs" in message.body
+    assert "&amp;" not in message.body
+    html = message.alternatives[0][0]
+    assert "Svarv &amp; fräs" in html  # the HTML part still escapes
