@@ -246,13 +246,6 @@ class StudentProfileForm(forms.ModelForm):
             "Your school's staff see your applications once they have confirmed that you study there."
         )
 
-    def save(self, commit=True):
-        if "school" in self.changed_data:
-            # The new school has not confirmed the student: its staff see nothing until it does.
-            self.instance.school_confirmed_at = None
-            self.instance.school_confirmed_by = None
-        return super().save(commit)
-
 
 class SlotCancelForm(forms.Form):
     message = forms.CharField(

@@ -492,5 +492,28 @@ class StudentProfile(models.Model):
         verbose_name = _("student profile")
         verbose_name_plural = _("student profiles")
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        profile = super().from_db(db, field_names, values)
+        profile._loaded_school_id = profile.__dict__.get("school_id")
+        return profile
+
+    def save(self, *args, **kwargs):
+        # The one rule of the school link, whatever saves the profile (the student's form,
+        # admin, a service): a new school has not confirmed the student, so its staff see
+        # nothing of their applications until it does.
+        if self.pk and self.school_id != getattr(self, "_loaded_school_id", self.school_id):
+            self.school_confirmed_at = None
+            self.school_confirmed_by = None
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    "school_confirmed_at",
+                    "school_confirmed_by",
+                }
+        super().save(*args, **kwargs)
+        self._loaded_school_id = self.school_id
+
     def __str__(self):
         return str(self.user)

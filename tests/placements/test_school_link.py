@@ -227,3 +227,27 @@ def test_the_student_sees_that_the_school_has_not_confirmed_yet(client, teacher,
     confirm(client, declared["profile"])
     client.force_login(student)
     assert notice not in client.get(url("placements:student_profile", lang="en")).content.decode()
+
+
+def test_a_lead_changing_the_school_in_admin_clears_the_confirmation(
+    admin_client, teacher, client, declared
+):
+    client.force_login(teacher)
+    confirm(client, declared["profile"])
+    profile = declared["profile"]
+    new_school = OrganisationFactory(name="Nya skolan", kind="school")
+
+    admin_client.post(
+        f"/sv/admin/placements/studentprofile/{profile.pk}/change/",
+        {
+            "user": profile.user_id,
+            "school": new_school.pk,
+            "programme": profile.programme_id or "",
+            "municipality": profile.municipality,
+            "interest_kind": profile.interest_kind,
+        },
+    )
+
+    profile.refresh_from_db()
+    assert profile.school == new_school
+    assert profile.school_confirmed_at is None
