@@ -193,7 +193,9 @@ class Slot(models.Model):
     places_taken = models.PositiveSmallIntegerField(_("places taken"), default=0, editable=False)
     # Set when the host cancels the time; its bookings are cancelled and everyone is told.
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
-    cancellation_message = models.TextField(_("message to those booked"), blank=True, editable=False)
+    cancellation_message = models.TextField(
+        _("message to those booked"), blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("time slot")
@@ -492,11 +494,8 @@ class StudentProfile(models.Model):
         verbose_name = _("student profile")
         verbose_name_plural = _("student profiles")
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        profile = super().from_db(db, field_names, values)
-        profile._loaded_school_id = profile.__dict__.get("school_id")
-        return profile
+    def __str__(self):
+        return str(self.user)
 
     def save(self, *args, **kwargs):
         # The one rule of the school link, whatever saves the profile (the student's form,
@@ -515,5 +514,8 @@ class StudentProfile(models.Model):
         super().save(*args, **kwargs)
         self._loaded_school_id = self.school_id
 
-    def __str__(self):
-        return str(self.user)
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        profile = super().from_db(db, field_names, values)
+        profile._loaded_school_id = profile.__dict__.get("school_id")
+        return profile
