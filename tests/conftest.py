@@ -1,23 +1,40 @@
 """Shared fixtures: the cast (two students, two companies with representatives, a school with a
-teacher, a project lead), a clean cache, work after commit, a real Celery worker and the tasks
-it finished, and detection of Redis and Chromium. (Helpers are in tests/helpers.py.)"""
+teacher, a project lead), the world the access tables open, a clean cache, work after commit, a
+real Celery worker and the tasks it finished, and detection of Redis and Chromium. (Helpers are
+in tests/helpers.py.)"""
 
 import os
 import shutil
 import socket
 import threading
+from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
 from celery.signals import task_postrun
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from college_portal.accounts.models import Role
-from partners.models import MembershipRole, OrganisationKind
+from partners.models import Agreement, MembershipRole, OrganisationKind
+from programs.models import CompetenceRequirement
 
-from .factories import MembershipFactory, OrganisationFactory, PartnerRoleFactory, UserFactory
-from .helpers import WORKER_TIMEOUT
+from .factories import (
+    ApplicationFactory,
+    BookingFactory,
+    MembershipFactory,
+    OfferFactory,
+    OrganisationFactory,
+    PartnerRoleFactory,
+    ProgrammeFactory,
+    RequirementFactory,
+    SlotFactory,
+    StudentProfileFactory,
+    UserFactory,
+)
+from .helpers import WORKER_TIMEOUT, make_invitation, pdf_bytes, png_bytes
 
 # Playwright runs an event loop in the test thread; Django's database setup must still be allowed.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -127,6 +144,88 @@ def lead(db):
         is_staff=True,
         is_superuser=True,
     )
+
+
+@pytest.fixture
+def world(company, company2, school, student, student2, rep, colleague, rep2, teacher, lead):
+    """What the access tables open, all of LK Precision (`company`): a published internship
+    whose period has ended, with Elsa's application (with a CV; Elsa studies at the teacher's
+    school, which has confirmed her); an internship still taking applications; a draft; a study
+    visit with a time Elsa has booked and a free time; a published programme; LK's proposed
+    requirement; an invitation to LK. `people` maps each person of the tables to a user (the
+    visitor to None). (LK's logo and agreement document are the `logo` and `agreement`
+    fixtures: files are made only for the tests that read them.)"""
+    today = timezone.localdate()
+    profile = StudentProfileFactory(
+        user=student, school=school, school_confirmed_at=timezone.now(), school_confirmed_by=teacher
+    )
+    offer = OfferFactory(
+        organisation=company,
+        title="Praktik i CNC-svarvning",
+        application_deadline=today - timedelta(days=60),
+        period_start=today - timedelta(days=40),
+        period_end=today - timedelta(days=1),
+    )
+    application = ApplicationFactory(offer=offer, student=student)
+    application.cv.save("cv.pdf", ContentFile(pdf_bytes()))
+    visit = OfferFactory(organisation=company, study_visit=True, title="Studiebesök hos LK")
+    booking = BookingFactory(slot=SlotFactory(offer=visit, capacity=20), booked_by=student)
+    free_slot = SlotFactory(
+        offer=visit,
+        capacity=20,
+        starts_at=booking.slot.starts_at + timedelta(days=7),
+        ends_at=booking.slot.ends_at + timedelta(days=7),
+    )
+    programme = ProgrammeFactory(provider=school, name="Industritekniska programmet")
+    yield {
+        "people": {
+            "student": student,
+            "student2": student2,
+            "rep": rep,
+            "colleague": colleague,
+            "rep2": rep2,
+            "teacher": teacher,
+            "lead": lead,
+            "visitor": None,
+        },
+        "offer": offer,
+        "open_offer": OfferFactory(organisation=company, title="Sommarpraktik i fräsning"),
+        "draft": OfferFactory(organisation=company, draft=True, title="Utkast: höstpraktik"),
+        "application": application,
+        "visit": visit,
+        "booking": booking,
+        "free_slot": free_slot,
+        "profile": profile,
+        "programme": programme,
+        "requirement": RequirementFactory(
+            organisation=company,
+            title="Mäter med koordinatmätmaskin",
+            status=CompetenceRequirement.Status.PROPOSED,
+            programmes=[programme],
+        ),
+        "invitation": make_invitation(company, "ny@example.org", token="a-token"),
+        "token": "a-token",
+        "company": company,
+    }
+    application.cv.delete(save=False)
+
+
+@pytest.fixture
+def logo(company):
+    """LK Precision's logo, a public file."""
+    company.logo.save("lk.png", ContentFile(png_bytes()))
+    yield company.logo
+    company.logo.delete(save=False)
+
+
+@pytest.fixture
+def agreement(company):
+    """LK Precision's agreement with its document, a file for project leads only."""
+    document = Agreement(organisation=company, title="Samverkansavtal", valid_from="2026-01-01")
+    document.document.save("avtal.pdf", ContentFile(pdf_bytes()), save=False)
+    document.save()
+    yield document
+    document.document.delete(save=False)
 
 
 @pytest.fixture

@@ -5,26 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 
-from partners.models import Agreement
-from tests.helpers import png_bytes
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def logo(company):
-    company.logo.save("lk.png", ContentFile(png_bytes()))
-    yield company.logo
-    company.logo.delete(save=False)
-
-
-@pytest.fixture
-def agreement(company, lead):
-    document = Agreement(organisation=company, title="Samverkansavtal", valid_from="2026-01-01")
-    document.document.save("avtal.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
-    document.save()
-    yield document
-    document.document.delete(save=False)
 
 
 def test_logo_is_served_to_everyone(client, logo):
