@@ -1,10 +1,11 @@
 """Reads that pages compose: what a person sees of offers, applications and bookings.
 
-Views, hooks and notifications ask these; the rules of state changes live in services.py.
+Views, sections and notifications ask these; the rules of state changes live in services.py.
 """
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from college_portal.accounts.models import User
 from partners.models import Membership, Organisation, OrganisationKind
@@ -12,11 +13,13 @@ from partners.models import Membership, Organisation, OrganisationKind
 from .models import (
     FILLED,
     MAX_APPLICATION_ATTEMPTS,
+    UNDECIDED,
     Application,
     ApplicationStatus,
     Booking,
     BookingStatus,
     Offer,
+    OfferStatus,
     StudentProfile,
 )
 
@@ -157,7 +160,9 @@ def students_awaiting_confirmation(user):
 def hosted_offers(user):
     """Offers whose bookings `user` may see: those of the organisations they act for, and
     every offer for project leads."""
-    return Offer.objects.filter(organisation__in=Organisation.objects.acted_for_by(user, leads=True))
+    return Offer.objects.filter(
+        organisation__in=Organisation.objects.acted_for_by(user, leads=True)
+    )
 
 
 def booker_school():
@@ -215,3 +220,124 @@ def bookings_by_slot(offer):
     for booking in bookings:
         by_id[booking.slot_id].confirmed.append(booking)
     return slots
+
+
+# --- an internship's places ---------------------------------------------------------------------
+
+
+def places_left(offer, filled=None):
+    """Internship places not yet taken; `filled` when the caller has already counted them."""
+    if filled is None:
+        filled = offer.applications.filter(status__in=FILLED).count()
+    return max(0, offer.places - filled)
+
+
+def first_waitlisted(offer):
+    return (
+        offer.applications.filter(status=ApplicationStatus.WAITLISTED)
+        .order_by("decided_at", "submitted_at")
+        .first()
+    )
+
+
+def overlapping_placements(application):
+    """The student's other places (accepted or completed) whose period overlaps this offer's."""
+    offer = application.offer
+    if not (offer.period_start and offer.period_end):
+        return Application.objects.none()
+    return (
+        Application.objects.filter(
+            student_id=application.student_id,
+            status__in=FILLED,
+            offer__period_start__lte=offer.period_end,
+            offer__period_end__gte=offer.period_start,
+        )
+        .exclude(pk=application.pk)
+        .select_related("offer__organisation")
+    )
+
+
+# --- dashboards and page sections ---------------------------------------------------------------
+
+# Rows a dashboard list shows; the rest are counted.
+DASHBOARD_ROWS = 50
+DASHBOARD_OFFERS = 25
+
+# Published first, then drafts being prepared, then closed ones.
+_STATUS_ORDER = Case(
+    When(status=OfferStatus.PUBLISHED, then=Value(0)),
+    When(status=OfferStatus.DRAFT, then=Value(1)),
+    default=Value(2),
+)
+
+
+def open_offers(limit=10, **filters):
+    """Offers open now, newest first: the panels on the home, programme and partner pages."""
+    return list(
+        Offer.objects.open_for_application()
+        .filter(**filters)
+        .select_related("organisation")
+        .distinct()
+        .order_by("-published_at")[:limit]
+    )
+
+
+def student_overview(user):
+    """A student's dashboard: profile, applications (latest first), coming bookings."""
+    profile = StudentProfile.objects.filter(user=user).select_related("programme", "school").first()
+    applications = list(
+        Application.objects.filter(student=user)
+        .select_related("offer__organisation")
+        .order_by("-submitted_at")[:DASHBOARD_ROWS]
+    )
+    bookings = list(
+        Booking.objects.filter(
+            booked_by=user, status=BookingStatus.CONFIRMED, slot__starts_at__gte=timezone.now()
+        ).select_related("slot__offer__organisation")[:DASHBOARD_ROWS]
+    )
+    matching = []
+    if profile and (profile.programme_id or profile.municipality):
+        matching = dashboard_offers_for(profile)
+    return {
+        "profile": profile,
+        "applications": applications,
+        "bookings": bookings,
+        "matching": matching,
+    }
+
+
+def representative_offers(user):
+    """The offers a representative's organisations run, needing attention first, with counts;
+    and how many there are in all."""
+    mine = Offer.objects.managed_by(user)
+    offers = list(
+        mine.select_related("organisation")
+        .annotate(
+            undecided=Count("applications", filter=Q(applications__status__in=UNDECIDED)),
+            filled=Count("applications", filter=Q(applications__status__in=FILLED)),
+            total=Count("applications"),
+            bookings=confirmed_bookings_count(),
+        )
+        .order_by("-undecided", _STATUS_ORDER, "-created_at")[:DASHBOARD_OFFERS]
+    )
+    total = len(offers) if len(offers) < DASHBOARD_OFFERS else mine.count()
+    return {"offers": offers, "total": total}
+
+
+def school_overview(user):
+    """A school staff member's dashboard: their bookings, their confirmed students'
+    applications, and the students waiting for the school's confirmation."""
+    bookings = list(
+        Booking.objects.filter(booked_by=user)
+        .select_related("slot__offer__organisation")
+        .order_by("-slot__starts_at")[:DASHBOARD_ROWS]
+    )
+    applications = list(school_applications(user)[:DASHBOARD_ROWS])
+    awaiting = students_awaiting_confirmation(user)
+    waiting = list(awaiting[:DASHBOARD_ROWS])
+    return {
+        "bookings": bookings,
+        "applications": applications,
+        "waiting": waiting,
+        "waiting_total": len(waiting) if len(waiting) < DASHBOARD_ROWS else awaiting.count(),
+    }

@@ -17,7 +17,7 @@ from college_portal.activity import actions
 from college_portal.activity.services import changes, log
 from partners.models import Organisation
 
-from . import notifications
+from . import notifications, selectors
 from .models import (
     DECISIONS,
     FILLED,
@@ -203,9 +203,7 @@ def _check_can_be_taken_up(offer):
         last = times.order_by("-starts_at").values_list("starts_at", flat=True).first()
         if last is None:
             errors.append(_("Add at least one future time slot before publishing a study visit."))
-        elif offer.application_deadline and offer.application_deadline > timezone.localdate(
-            last
-        ):
+        elif offer.application_deadline and offer.application_deadline > timezone.localdate(last):
             errors.append(
                 _("The last day to book is after the last time of the visit. Move it earlier.")
             )
@@ -365,7 +363,7 @@ def decide(*, user, application_id, decision, message=""):
         # Lock the student too: two companies accepting them at the same moment for
         # overlapping periods are served one after the other, and the second is refused.
         User.objects.select_for_update().filter(pk=application.student_id).first()
-        clash = overlapping_placements(application).first()
+        clash = selectors.overlapping_placements(application).first()
         if clash is not None:
             raise ValidationError(
                 _(
@@ -416,38 +414,6 @@ def complete(*, user, application_id):
         application=application,
     )
     return application
-
-
-def overlapping_placements(application):
-    """The student's other places (accepted or completed) whose period overlaps this offer's."""
-    offer = application.offer
-    if not (offer.period_start and offer.period_end):
-        return Application.objects.none()
-    return (
-        Application.objects.filter(
-            student_id=application.student_id,
-            status__in=FILLED,
-            offer__period_start__lte=offer.period_end,
-            offer__period_end__gte=offer.period_start,
-        )
-        .exclude(pk=application.pk)
-        .select_related("offer__organisation")
-    )
-
-
-def places_left(offer, filled=None):
-    """Internship places not yet taken; `filled` when the caller has already counted them."""
-    if filled is None:
-        filled = offer.applications.filter(status__in=FILLED).count()
-    return max(0, offer.places - filled)
-
-
-def first_waitlisted(offer):
-    return (
-        offer.applications.filter(status=A.WAITLISTED)
-        .order_by("decided_at", "submitted_at")
-        .first()
-    )
 
 
 # --- bookings -------------------------------------------------------------------------------

@@ -21,9 +21,6 @@ from ..services import (
     apply,
     complete,
     decide,
-    first_waitlisted,
-    overlapping_placements,
-    places_left,
     withdraw,
 )
 from .common import report_errors, with_status_labels
@@ -80,7 +77,7 @@ def application_detail(request, pk):
             "decision_form": DecisionForm(application=application)
             if deciding and application.allowed_decisions
             else None,
-            "overlapping": list(overlapping_placements(application)) if deciding else [],
+            "overlapping": list(selectors.overlapping_placements(application)) if deciding else [],
             "own": application.student_id == user.pk,
             "can_see_cv": bool(application.cv) and (deciding or application.student_id == user.pk),
         },
@@ -175,13 +172,15 @@ def withdraw_view(request, pk):
 @role_required(Role.COMPANY_REP)
 def applicants(request, pk):
     """All applicants of one of the user's organisation's offers, needing a decision first."""
-    offer = get_object_or_404(Offer.objects.managed_by(request.user).select_related("organisation"), pk=pk)
+    offer = get_object_or_404(
+        Offer.objects.managed_by(request.user).select_related("organisation"), pk=pk
+    )
     if not offer.is_internship:
         # A study visit takes bookings, not applications: its host reads who is coming there.
         return redirect("placements:offer_bookings", pk=offer.pk)
     page = Paginator(selectors.applicants(offer), 50).get_page(request.GET.get("page"))
     counts = dict(offer.applications.values_list("status").annotate(n=Count("pk")))
-    left = places_left(offer, filled=sum(counts.get(s, 0) for s in FILLED))
+    left = selectors.places_left(offer, filled=sum(counts.get(s, 0) for s in FILLED))
     return render(
         request,
         "placements/applicants.html",
@@ -191,6 +190,6 @@ def applicants(request, pk):
             "page": page,
             "counts": [(label, counts.get(value, 0)) for value, label in ApplicationStatus.choices],
             "places_left": left,
-            "next_waitlisted": first_waitlisted(offer) if left else None,
+            "next_waitlisted": selectors.first_waitlisted(offer) if left else None,
         },
     )

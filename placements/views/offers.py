@@ -14,13 +14,13 @@ from college_portal.accounts.models import Role
 from college_portal.pagination import paginated
 from partners.models import Organisation
 
+from .. import selectors
 from ..forms import ApplicationForm, BookingForm, OfferFilter, OfferForm, SlotFormSet
 from ..models import FILLED, Booking, BookingStatus, Offer
 from ..selectors import application_state
 from ..services import (
     close_offer,
     copy_offer,
-    places_left,
     publish_offer,
     save_offer,
     save_slots,
@@ -54,8 +54,10 @@ def offer_detail(request, pk):
     context = {
         "offer": offer,
         "slots": list(offer.slots.filter(cancelled_at__isnull=True).order_by("starts_at")),
-        "places_left": places_left(offer),
-        "manages": Organisation.objects.acted_for_by(user).filter(pk=offer.organisation_id).exists(),
+        "places_left": selectors.places_left(offer),
+        "manages": Organisation.objects.acted_for_by(user)
+        .filter(pk=offer.organisation_id)
+        .exists(),
         "now": timezone.now(),
     }
     if user.is_authenticated and user.role == Role.STUDENT and offer.is_internship:

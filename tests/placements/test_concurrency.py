@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from placements import services
+from placements import selectors, services
 from placements.models import Application, ApplicationStatus, Booking, Slot, StatusChange
 from tests.conftest import require
 from tests.factories import (
@@ -256,7 +256,7 @@ def test_lowering_capacity_while_students_book_never_overbooks(company, rep):
 def test_two_companies_accepting_one_student_for_overlapping_periods_one_succeeds(
     company, company2, rep, rep2, student, monkeypatch
 ):
-    check = services.overlapping_placements
+    check = selectors.overlapping_placements
 
     class Slowly:
         """The overlap check, then a pause before the acceptance is written: the widest
@@ -269,7 +269,7 @@ def test_two_companies_accepting_one_student_for_overlapping_periods_one_succeed
             time.sleep(0.2)
             return self.found
 
-    monkeypatch.setattr(services, "overlapping_placements", Slowly)
+    monkeypatch.setattr(selectors, "overlapping_placements", Slowly)
     for _round in range(3):
         mine = ApplicationFactory(offer=OfferFactory(organisation=company), student=student)
         theirs = ApplicationFactory(offer=OfferFactory(organisation=company2), student=student)

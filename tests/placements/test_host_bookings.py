@@ -382,8 +382,8 @@ def test_a_cancelled_time_cannot_be_booked(client, rep, slot, visit, student, te
 
     client.force_login(teacher)
     page = client.get(url("placements:offer_detail", visit.pk)).content.decode()
-    assert f'value="{later.pk}"' in page
-    assert f'value="{slot.pk}"' not in page
+    assert f'name="slot" value="{later.pk}"' in page
+    assert f'name="slot" value="{slot.pk}"' not in page
     response = post(client, url("placements:book", visit.pk), {"slot": slot.pk, **CLASS})
     assert len(shown_messages(response)) == 1
     assert not Booking.objects.exists()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from college_portal.accounts.personal_data import delete_account
 from college_portal.notifications.models import Notification
-from placements import services
+from placements import selectors, services
 from placements import views as placement_views  # noqa: F401  (the views module is patched)
 from placements.forms import SlotFormSet
 from placements.models import (
@@ -255,8 +255,8 @@ def test_deleting_an_account_withdraws_open_applications_and_frees_the_place(
     assert begun.status == ApplicationStatus.ACCEPTED  # history: counted, anonymous
     assert begun.motivation == ""
     # The company can now offer the place to the first on the waiting list...
-    assert services.places_left(offer) == 1
-    assert services.first_waitlisted(offer) == waiting
+    assert selectors.places_left(offer) == 1
+    assert selectors.first_waitlisted(offer) == waiting
     # ...and can no longer accept the one who left.
     with pytest.raises(ValidationError):
         services.decide(user=rep, application_id=pending.pk, decision="accept")
@@ -417,7 +417,7 @@ def test_withdrawing_asks_for_confirmation_first(client, student, offer):
     page = client.get(url("placements:withdraw", application.pk))
 
     assert page.status_code == 200
-    assert "Vill du dra tillbaka din ansökan?" in page.content.decode()
+    assert "Vill du återkalla din ansökan?" in page.content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
 
