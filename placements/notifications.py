@@ -119,30 +119,26 @@ def _booking_for_host(booking):
     }
 
 
-def booking_received(booking):
-    """Each representative of the host hears of each booking once."""
+def _tell_host(booking, kind):
+    """Each representative of the host hears of the booking event `kind` once."""
     booking, context = _booking_for_host(booking)
     _notify_representatives(
         booking.slot.offer,
-        kind="booking_received",
-        event=f"booking-received:{booking.pk}",
+        kind=kind,
+        event=f"{kind.replace('_', '-')}:{booking.pk}",
         url_name="placements:offer_bookings",
         url_arg=booking.slot.offer_id,
         **context,
     )
+
+
+def booking_received(booking):
+    _tell_host(booking, "booking_received")
 
 
 def booking_cancelled(booking):
-    """Each representative of the host hears once that a booker cancelled."""
-    booking, context = _booking_for_host(booking)
-    _notify_representatives(
-        booking.slot.offer,
-        kind="booking_cancelled",
-        event=f"booking-cancelled:{booking.pk}",
-        url_name="placements:offer_bookings",
-        url_arg=booking.slot.offer_id,
-        **context,
-    )
+    """A booker cancelled: the places are free for others again."""
+    _tell_host(booking, "booking_cancelled")
 
 
 def slot_cancelled(booking):
