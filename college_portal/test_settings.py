@@ -13,7 +13,8 @@ TESTING = True
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
-MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/portal-test-media")
+# A folder per run: tests that look at the stored files see only their own run's.
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", f"/tmp/portal-test-media/{os.getpid()}")
 STORAGES["private"]["OPTIONS"]["location"] = MEDIA_ROOT + "-private"  # noqa: F405
 
 

@@ -68,6 +68,14 @@ def require(available, reason):
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_media_folder():
+    """The run's uploads go to a folder of its own (test settings); nothing is left behind."""
+    yield
+    for location in (settings.MEDIA_ROOT, settings.STORAGES["private"]["OPTIONS"]["location"]):
+        shutil.rmtree(location, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def clear_cache():
     # allauth's rate-limit counters live in the cache and would leak between tests.
