@@ -417,3 +417,19 @@ def test_cancelling_a_time_is_in_the_organisations_activity_log(rep, booked, slo
     )
     assert entry.data["slot"] == slot.pk and "starts_at" in entry.data
     assert MESSAGE not in str(entry.data)  # free text stays with the bookings' history
+
+
+def test_the_service_refuses_another_company_cancelling_a_time(rep2, slot, student):
+    """The rule is the service's own, not only the page's: another company's representative
+    calling it directly changes nothing."""
+    from django.core.exceptions import PermissionDenied
+
+    booking = services.book(user=student, slot_id=slot.pk)
+
+    with pytest.raises(PermissionDenied):
+        services.cancel_slot(user=rep2, slot_id=slot.pk, message=MESSAGE)
+
+    slot.refresh_from_db()
+    booking.refresh_from_db()
+    assert slot.cancelled_at is None and slot.places_taken == 1
+    assert booking.status == BookingStatus.CONFIRMED
