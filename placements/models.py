@@ -147,6 +147,10 @@ class Offer(models.Model):
 
         return reverse("placements:offer_detail", kwargs={"pk": self.pk})
 
+    def activity_repr(self):
+        """How the activity log names an offer: its title (an offer names no person)."""
+        return self.title
+
     @property
     def is_internship(self):
         return self.kind == OfferKind.INTERNSHIP

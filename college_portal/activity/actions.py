@@ -13,6 +13,7 @@ Swedish translation is in locale/sv; `log()` refuses a type that is not listed h
 | OFFER_SLOT_CANCELLED | a study-visit slot is cancelled | {"starts_at": …} |
 | REQUIREMENT_ACCEPTED, REQUIREMENT_REJECTED | a project lead decides a requirement | {"status": [old, new], "reason": …} |
 | INVITATION_SENT, INVITATION_ACCEPTED, INVITATION_REVOKED | invitations to an organisation | {"role": …} |
+| CLASS_INVITATION_SENT, CLASS_INVITATION_ACCEPTED | a school invites a class's students; one accepts (logged on the school) | {"class_name": …} |
 | ORGANISATION_ACTIVATED, ORGANISATION_DEACTIVATED | an organisation joins or leaves | {"active": [old, new]} |
 | AGREEMENT_ADDED, AGREEMENT_CHANGED | a partnership agreement is saved | {field: [old, new]} |
 | STEERING_MEMBER_ADDED, _CHANGED, _REMOVED | a steering group's members (logged on the group) | {"member": id, "represents": …, field: [old, new]} |
@@ -33,6 +34,8 @@ REQUIREMENT_REJECTED = "programs.requirement.rejected"
 INVITATION_SENT = "partners.invitation.sent"
 INVITATION_ACCEPTED = "partners.invitation.accepted"
 INVITATION_REVOKED = "partners.invitation.revoked"
+CLASS_INVITATION_SENT = "placements.class_invitation.sent"
+CLASS_INVITATION_ACCEPTED = "placements.class_invitation.accepted"
 ORGANISATION_ACTIVATED = "partners.organisation.activated"
 ORGANISATION_DEACTIVATED = "partners.organisation.deactivated"
 AGREEMENT_ADDED = "partners.agreement.added"
@@ -57,6 +60,8 @@ ACTION_TEXTS = {
     INVITATION_SENT: _("Invitation sent"),
     INVITATION_ACCEPTED: _("Invitation accepted"),
     INVITATION_REVOKED: _("Invitation revoked"),
+    CLASS_INVITATION_SENT: _("Class invitation sent"),
+    CLASS_INVITATION_ACCEPTED: _("Class invitation accepted"),
     ORGANISATION_ACTIVATED: _("Organisation activated"),
     ORGANISATION_DEACTIVATED: _("Organisation deactivated"),
     AGREEMENT_ADDED: _("Agreement added"),
@@ -86,6 +91,7 @@ FIELD_LABELS = {
     "automatic": _("automatically"),
     "reason": _("reason"),
     "role": _("role"),
+    "class_name": _("class"),
     "active": _("active"),
     "title": _("title"),
     "signed_on": _("signed on"),
@@ -98,6 +104,24 @@ FIELD_LABELS = {
     "is_chair": _("chair"),
     "from_date": _("from"),
     "to_date": _("to"),
+}
+
+
+# Display texts of the stored values of some keys (statuses, roles), so a change reads
+# "Utkast → Stängd", not "draft → closed". The same words as the apps' own choices.
+VALUE_LABELS = {
+    "status": {
+        "draft": _("Draft"),
+        "published": _("Published"),
+        "closed": _("Closed"),
+        "proposed": _("Proposed"),
+        "accepted": _("Accepted"),
+        "rejected": _("Rejected"),
+    },
+    "role": {
+        "representative": _("Representative"),
+        "admin": _("Organisation admin"),
+    },
 }
 
 

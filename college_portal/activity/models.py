@@ -98,17 +98,20 @@ class ActivityEntry(models.Model):
         lines = []
         for key, value in data.items():
             label = actions.FIELD_LABELS.get(key, key)
+            names = actions.VALUE_LABELS.get(key, {})
             if isinstance(value, list) and len(value) == 2:
-                value = f"{_shown(value[0])} → {_shown(value[1])}"
+                value = f"{_shown(value[0], names)} → {_shown(value[1], names)}"
             else:
-                value = _shown(value)
+                value = _shown(value, names)
             lines.append(f"{label}: {value}")
         return lines
 
 
-def _shown(value):
+def _shown(value, names=None):
     if value is None or value == "":
         return "–"
+    if names and isinstance(value, str) and value in names:
+        return str(names[value])
     if isinstance(value, str) and "T" in value:
         moment = parse_datetime(value)  # stored as UTC ISO text: shown in Stockholm time
         if moment is not None:

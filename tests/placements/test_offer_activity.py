@@ -99,3 +99,17 @@ def test_closing_at_the_last_day_is_logged_as_done_by_the_portal(company):
 
     [closed] = entries(actions.OFFER_CLOSED)
     assert closed.actor is None and closed.data["automatic"] is True
+
+
+def test_the_log_names_the_offer_and_its_statuses_in_the_readers_language(rep, company):
+    from django.utils import translation
+
+    offer = OfferFactory(organisation=company, title="Praktik i svarvning")
+    services.close_offer(user=rep, offer_id=offer.pk)
+
+    [closed] = entries(actions.OFFER_CLOSED)
+    assert closed.object_repr == "Praktik i svarvning"
+    with translation.override("sv"):
+        assert closed.details() == ["status: Publicerad → Stängd"]
+    with translation.override("en"):
+        assert closed.details() == ["status: Published → Closed"]
