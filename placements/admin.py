@@ -7,7 +7,16 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from .forms import BaseSlotFormSet
-from .models import FILLED, Application, Booking, Offer, Slot, StatusChange, StudentProfile
+from .models import (
+    FILLED,
+    Application,
+    Booking,
+    ClassInvitation,
+    Offer,
+    Slot,
+    StatusChange,
+    StudentProfile,
+)
 from .services import save_slots
 
 
@@ -129,3 +138,20 @@ class StudentProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user", "school", "programme"]
     list_filter = ["digest", "school"]
     search_fields = ["user__email", "user__full_name"]
+
+
+@admin.register(ClassInvitation)
+class ClassInvitationAdmin(admin.ModelAdmin):
+    """Read-only: school staff send class invitations (with their e-mail) from their page."""
+
+    list_display = ["email", "school", "class_name", "created_at", "expires_at", "accepted_at"]
+    list_select_related = ["school"]
+    list_filter = ["school"]
+    search_fields = ["email", "class_name", "school__name"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

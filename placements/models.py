@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -523,3 +524,81 @@ class StudentProfile(models.Model):
         profile = super().from_db(db, field_names, values)
         profile._loaded_school_id = profile.__dict__.get("school_id")
         return profile
+
+
+class ClassInvitation(models.Model):
+    """A school's invitation to one student of a class: accepting it links the student to the
+    school, confirmed at once (the other way to a confirmed link is staff confirming)."""
+
+    school = models.ForeignKey(
+        Organisation,
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        related_name="class_invitations",
+        limit_choices_to={"kind": "school"},
+    )
+    class_name = models.CharField(_("class"), max_length=30)
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(
+        _("language of the invitation"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Only the hash is stored, as for invitations to organisations: a leaked database does
+    # not hand out working links (partners.models.hash_token).
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("class invitation")
+        verbose_name_plural = _("class invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One invitation not yet accepted per school and address: the service replaces an
+            # expired one and skips a live one, so nobody holds two links from one school.
+            models.UniqueConstraint(
+                fields=["school", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="one_open_class_invitation",
+            ),
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="class_invitation_email_lower"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.school} {self.class_name}"
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_accepted(self):
+        return self.accepted_at is not None
+
+    def activity_repr(self):
+        return f"class invitation #{self.pk}"  # the activity log keeps no e-mail address
+
+    @property
+    def activity_organisation_id(self):
+        return self.school_id

@@ -9,6 +9,7 @@ from .models import (
     ApplicationStatus,
     Booking,
     BookingStatus,
+    ClassInvitation,
     StatusChange,
     StudentProfile,
 )
@@ -97,3 +98,8 @@ def erase(user):
     StatusChange.objects.filter(application__student=user).update(message="")
     Booking.objects.filter(booked_by=user).update(teacher_contact="")
     StudentProfile.objects.filter(user=user).delete()
+    # Class invitations to the address: open ones go (their link is of no use to anyone),
+    # accepted ones stay for the school's numbers without the address.
+    invitations = ClassInvitation.objects.filter(email__iexact=user.email)
+    invitations.filter(accepted_at__isnull=True).delete()
+    invitations.update(email="deleted@invalid.example")
