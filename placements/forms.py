@@ -1,7 +1,9 @@
-"""Forms of placements: offers with slots, applications, decisions, bookings, filters, profile."""
+"""Forms of placements: offers with slots, applications, decisions, bookings, filters, profile,
+class invitations."""
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,6 +14,8 @@ from partners.municipalities import MUNICIPALITY_CHOICES
 from programs.models import Programme
 
 from .models import Application, Offer, OfferKind, Slot, StudentProfile
+
+MAX_CLASS_ADDRESSES = 50  # a class, with room to spare
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -255,3 +259,60 @@ class SlotCancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write a message to those who have booked.")},
     )
+
+
+class ClassInvitationForm(forms.Form):
+    """School staff invite a class: the school (when they work at several), the class, the
+    students' addresses pasted as they come, and the language of the e-mail."""
+
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    class_name = forms.CharField(
+        label=_("Class"),
+        max_length=30,
+        help_text=_("For example TE22A."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    addresses = forms.CharField(
+        label=_("The students' e-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_(
+            "One per line, or separated by commas or semicolons. Addresses that are not valid "
+            "are reported back; the others are invited."
+        ),
+    )
+    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schools = list(schools)
+        if len(self.schools) > 1:
+            self.fields["school"].queryset = Organisation.objects.filter(
+                pk__in=[s.pk for s in self.schools]
+            )
+        else:
+            del self.fields["school"]  # one school: nothing to choose
+
+    def clean_class_name(self):
+        class_name = " ".join(self.cleaned_data["class_name"].split())
+        if not class_name:
+            raise forms.ValidationError(_("Enter the name of the class."), code="required")
+        return class_name
+
+    def clean_addresses(self):
+        from partners.services import parse_addresses
+
+        valid, invalid = parse_addresses(self.cleaned_data["addresses"])
+        if not valid and not invalid:
+            raise forms.ValidationError(_("Enter at least one e-mail address."), code="required")
+        if len(valid) + len(invalid) > MAX_CLASS_ADDRESSES:
+            raise forms.ValidationError(
+                _("Invite at most %(count)d students at a time."),
+                params={"count": MAX_CLASS_ADDRESSES},
+                code="too_many",
+            )
+        return valid + invalid  # the invalid ones are reported back by the service
+
+    def chosen_school(self):
+        return self.cleaned_data["school"] if "school" in self.fields else self.schools[0]

@@ -18,6 +18,7 @@ from .models import (
     ApplicationStatus,
     Booking,
     BookingStatus,
+    ClassInvitation,
     Offer,
     OfferStatus,
     StudentProfile,
@@ -152,6 +153,24 @@ def students_awaiting_confirmation(user):
         .select_related("user", "programme", "school")
         .order_by("user__full_name", "user__email")
     )
+
+
+def inviting_schools(user):
+    """The schools `user` invites classes to: active school organisations they act for
+    (`Organisation.acted_for_by`), when their role is school staff."""
+    if not (user.is_authenticated and user.is_school_staff):
+        return Organisation.objects.none()
+    return Organisation.objects.acted_for_by(user).filter(kind=OrganisationKind.SCHOOL)
+
+
+INVITATIONS_SHOWN = 50
+
+
+def class_invitations_sent(user, limit=INVITATIONS_SHOWN):
+    """The newest class invitations of `user`'s schools (bounded), and how many there are."""
+    sent = ClassInvitation.objects.filter(school__in=inviting_schools(user))
+    rows = list(sent.select_related("school", "accepted_by").order_by("-created_at", "-pk")[:limit])
+    return rows, len(rows) if len(rows) < limit else sent.count()
 
 
 # --- a study visit's bookings, for its host ---------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .views import applications, bookings, hosting, offers, profile, school
+from .views import applications, bookings, class_invitations, hosting, offers, profile, school
 
 app_name = "placements"
 urlpatterns = [
@@ -29,4 +29,10 @@ urlpatterns = [
     path(_("unsubscribe/<str:token>/"), profile.unsubscribe, name="unsubscribe"),
     path(_("students/<int:pk>/confirm/"), school.confirm_student, name="confirm_student"),
     path(_("students/<int:pk>/reject/"), school.reject_student, name="reject_student"),
+    path(_("classes/invite/"), class_invitations.invite_class_view, name="invite_class"),
+    path(
+        _("class-invitation/<str:token>/"),
+        class_invitations.class_invitation,
+        name="class_invitation",
+    ),
 ]
