@@ -18,7 +18,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from college_portal.accounts.models import Role
-from partners.models import Agreement, MembershipRole, OrganisationKind
+from partners.models import Agreement, MembershipRole, OrganisationKind, hash_token
+from placements.models import ClassInvitation
 from programs.models import CompetenceRequirement
 
 from .factories import (
@@ -160,8 +161,8 @@ def world(company, company2, school, student, student2, rep, colleague, rep2, te
     whose period has ended, with Elsa's application (with a CV; Elsa studies at the teacher's
     school, which has confirmed her); an internship still taking applications; a draft; a study
     visit with a time Elsa has booked and a free time; a published programme; LK's proposed
-    requirement; an invitation to LK. `people` maps each person of the tables to a user (the
-    visitor to None). (LK's logo and agreement document are the `logo` and `agreement`
+    requirement; an invitation to LK; the school's invitation to a class (the same token).
+    `people` maps each person of the tables to a user (the visitor to None). (LK's logo and agreement document are the `logo` and `agreement`
     fixtures: files are made only for the tests that read them.)"""
     today = timezone.localdate()
     profile = StudentProfileFactory(
@@ -212,6 +213,15 @@ def world(company, company2, school, student, student2, rep, colleague, rep2, te
             programmes=[programme],
         ),
         "invitation": make_invitation(company, "ny@example.org", token="a-token"),
+        # The school's invitation to a class, for a student not among the people (same token).
+        "class_invitation": ClassInvitation.objects.create(
+            school=school,
+            class_name="TE22A",
+            email="ny.elev@example.org",
+            invited_by=teacher,
+            token_hash=hash_token("a-token"),
+            expires_at=timezone.now() + timedelta(days=14),
+        ),
         "token": "a-token",
         "company": company,
     }

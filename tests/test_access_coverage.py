@@ -110,6 +110,10 @@ ACCESS = {
     "placements:unsubscribe": ("get", "profile_token", EVERYONE),
     "placements:confirm_student": ("post", "unconfirmed", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
     "placements:reject_student": ("post", "profile", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
+    # Class invitations: school staff invite; the link is for the invited address only (a
+    # visitor is asked to sign in or sign up with it; anyone signed in is someone else).
+    "placements:invite_class": ("get", None, row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
+    "placements:class_invitation": ("get", "token", row(GONE, GONE, GONE, GONE, GONE, GONE, GONE, OK)),
 }  # fmt: skip
 
 ACTION_DATA = {
@@ -241,6 +245,8 @@ def page_shows(name, response, world):
         "partners:invite": world["company"].name,
         "partners:activity": world["company"].name,
         "partners:invitation": world["company"].name,
+        "placements:invite_class": "TE22A",
+        "placements:class_invitation": "TE22A",
         "programs:detail": world["programme"].name,
         "programs:matrix": world["programme"].name,
         "programs:requirement_edit": world["requirement"].title,
