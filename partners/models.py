@@ -232,20 +232,11 @@ class InvitationQuerySet(models.QuerySet):
         )
 
 
-class Invitation(models.Model):
-    email = models.EmailField(_("e-mail address"))
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="invitations",
-    )
-    role = models.CharField(
-        _("role in the organisation"),
-        max_length=20,
-        choices=MembershipRole.choices,
-        default=MembershipRole.REPRESENTATIVE,
-    )
+class TokenInvitation(models.Model):
+    """What every invitation by e-mail link keeps: the language of the mail, who invited, the
+    link's token (only its hash: a leaked database does not hand out working links), when it
+    expires and who accepted it. Invitations to an organisation and to a school class share it."""
+
     language = models.CharField(
         _("language of the invitation"),
         max_length=8,
@@ -260,7 +251,6 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # Only the hash is stored: a leaked database does not hand out working links.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
@@ -272,6 +262,25 @@ class Invitation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Invitation(TokenInvitation):
+    email = models.EmailField(_("e-mail address"))
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(
+        _("role in the organisation"),
+        max_length=20,
+        choices=MembershipRole.choices,
+        default=MembershipRole.REPRESENTATIVE,
     )
 
     objects = InvitationQuerySet.as_manager()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from college_portal.uploads import PdfValidator, private_storage
-from partners.models import Organisation, PartnerRoleKind
+from partners.models import Organisation, PartnerRoleKind, TokenInvitation
 from partners.municipalities import MUNICIPALITY_CHOICES
 from programs.models import Programme
 
@@ -526,7 +526,7 @@ class StudentProfile(models.Model):
         return profile
 
 
-class ClassInvitation(models.Model):
+class ClassInvitation(TokenInvitation):
     """A school's invitation to one student of a class: accepting it links the student to the
     school, confirmed at once (the other way to a confirmed link is staff confirming)."""
 
@@ -539,34 +539,6 @@ class ClassInvitation(models.Model):
     )
     class_name = models.CharField(_("class"), max_length=30)
     email = models.EmailField(_("e-mail address"))
-    language = models.CharField(
-        _("language of the invitation"),
-        max_length=8,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-    )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("invited by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Only the hash is stored, as for invitations to organisations: a leaked database does
-    # not hand out working links (partners.models.hash_token).
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("accepted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("class invitation")

@@ -4,6 +4,7 @@ checks and waiting for a worker. Fixtures live in the conftest.py files, helpers
 
 import io
 import re
+import threading
 import time
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -12,6 +13,8 @@ from urllib.parse import urlsplit
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -303,3 +306,35 @@ def wait_until(predicate, what="condition", timeout=WORKER_TIMEOUT):
             return
         time.sleep(0.05)
     raise AssertionError(f"{what} not reached within {timeout} s")
+
+
+def all_at_once(work, arguments, refused=(ValidationError,)):
+    """Run `work(argument)` in one thread per argument, released together by a barrier, each
+    with its own database connection (closed at its end), as each request would have.
+    Returns, per argument, ("ok", result), ("refused", messages) for an exception of the
+    `refused` kinds, or ("error", repr) for anything else (an IntegrityError or a deadlock)."""
+    barrier = threading.Barrier(len(arguments))
+    results = [None] * len(arguments)
+
+    def run(i, argument):
+        try:
+            barrier.wait(timeout=20)
+            results[i] = ("ok", work(argument))
+        except refused as error:
+            results[i] = ("refused", getattr(error, "messages", None) or str(error))
+        except Exception as error:
+            results[i] = ("error", repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(arguments)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results
+
+
+def outcomes(results):
+    return sorted(kind for kind, _value in results)

@@ -4,7 +4,6 @@ applications. Each address is mailed once; a link works once, for the invited st
 for 14 days; nobody but staff of that school invites."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -33,7 +32,16 @@ from tests.factories import (
     OrganisationFactory,
     StudentProfileFactory,
 )
-from tests.helpers import dashboard_html, database_state, link_path, post, section, sv, url
+from tests.helpers import (
+    all_at_once,
+    dashboard_html,
+    database_state,
+    link_path,
+    post,
+    section,
+    sv,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -544,32 +552,6 @@ def test_swedish_pages_say_it_in_swedish(client, teacher, student, invited):
 # --- At the same moment (PostgreSQL) ------------------------------------------------------------
 
 
-def at_once(work, arguments):
-    """`work(argument)` in one thread per argument, released together; per argument
-    ("ok", result) or ("refused", message) or ("error", repr)."""
-    barrier = threading.Barrier(len(arguments))
-    results = [None] * len(arguments)
-
-    def run(i, argument):
-        try:
-            barrier.wait(timeout=20)
-            results[i] = ("ok", work(argument))
-        except ClassInvitationError as error:
-            results[i] = ("refused", str(error))
-        except Exception as error:  # an IntegrityError or a deadlock would be a failure
-            results[i] = ("error", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(arguments)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
-
-
 @pytest.fixture
 def postgres_only():
     require(connection.vendor == "postgresql", "concurrency tests need PostgreSQL row locks")
@@ -584,7 +566,7 @@ def test_staff_inviting_one_address_at_once_send_one_invitation(postgres_only, s
         for i in range(8)
     ]
 
-    results = at_once(
+    results = all_at_once(
         lambda t: invite_class(
             user=t, school=school, class_name="TE22A", emails=["a@x.se"], language="sv"
         ),
@@ -601,7 +583,11 @@ def test_staff_inviting_one_address_at_once_send_one_invitation(postgres_only, s
 def test_two_clicks_at_once_accept_once(postgres_only, school, teacher, student):
     make_class_invitation(school, student.email, invited_by=teacher)
 
-    results = at_once(lambda _n: accept_class_invitation(user=student, token=TOKEN), [1, 2])
+    results = all_at_once(
+        lambda _n: accept_class_invitation(user=student, token=TOKEN),
+        [1, 2],
+        refused=(ClassInvitationError,),
+    )
 
     assert sorted(kind for kind, _value in results) == ["ok", "refused"], results
     profile = StudentProfile.objects.get(user=student)

@@ -5,13 +5,11 @@ an internship's last place at the same moment. Exactly one wins; nothing is over
 Each thread has its own database connection (closed at its end), as each request would.
 """
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -25,6 +23,7 @@ from tests.factories import (
     SlotFactory,
     UserFactory,
 )
+from tests.helpers import all_at_once, outcomes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,36 +37,6 @@ def postgres_only():
         "concurrency tests need PostgreSQL (row locks, concurrent writers; SQLite locks the "
         "whole database file)",
     )
-
-
-def all_at_once(work, arguments):
-    """Run `work(argument)` in one thread per argument, released together by a barrier.
-    Returns, per argument, ("ok", result) or ("refused", messages) or ("error", repr)."""
-    barrier = threading.Barrier(len(arguments))
-    results = [None] * len(arguments)
-
-    def run(i, argument):
-        try:
-            barrier.wait(timeout=20)
-            results[i] = ("ok", work(argument))
-        except ValidationError as error:
-            results[i] = ("refused", error.messages)
-        except Exception as error:  # an IntegrityError or a deadlock would be a failure
-            results[i] = ("error", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(arguments)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
-
-
-def outcomes(results):
-    return sorted(kind for kind, _value in results)
 
 
 def test_many_students_book_the_last_place_exactly_one_gets_it(company):
@@ -218,9 +187,9 @@ def test_editing_a_visits_times_while_students_book_loses_no_booking(company, re
 
     work = [("book", s) for s in students] + [("edit", 90 + i) for i in range(6)]
     results = all_at_once(
-        lambda item: services.book(user=item[1], slot_id=slot.pk)
-        if item[0] == "book"
-        else edit(item[1]),
+        lambda item: (
+            services.book(user=item[1], slot_id=slot.pk) if item[0] == "book" else edit(item[1])
+        ),
         work,
     )
 
@@ -241,9 +210,9 @@ def test_lowering_capacity_while_students_book_never_overbooks(company, rep):
 
     work = [("book", s) for s in students] + [("lower", 8)]
     results = all_at_once(
-        lambda item: services.book(user=item[1], slot_id=slot.pk)
-        if item[0] == "book"
-        else lower(item[1]),
+        lambda item: (
+            services.book(user=item[1], slot_id=slot.pk) if item[0] == "book" else lower(item[1])
+        ),
         work,
     )
 
@@ -275,7 +244,9 @@ def test_two_companies_accepting_one_student_for_overlapping_periods_one_succeed
         theirs = ApplicationFactory(offer=OfferFactory(organisation=company2), student=student)
 
         results = all_at_once(
-            lambda pair: services.decide(user=pair[0], application_id=pair[1].pk, decision="accept"),
+            lambda pair: services.decide(
+                user=pair[0], application_id=pair[1].pk, decision="accept"
+            ),
             [(rep, mine), (rep2, theirs)],
         )
 
