@@ -1,7 +1,7 @@
 """What the programs app adds to the shell; it only registers (reads live in selectors.py,
 the panels and report section in sections.py)."""
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from college_portal.registry import (
     NavItem,
@@ -22,7 +22,7 @@ from .sections import (
 
 def register():
     """Called once from the app's AppConfig.ready()."""
-    register_nav(NavItem(_lazy("Programmes"), "programs:list", order=20))
+    register_nav(NavItem(_("Programmes"), "programs:list", order=20))
     register_section("home", home_programmes, order=10)
     register_section("dashboard", dashboard_requirements, order=40)
     register_section("partner_detail", partner_requirements, order=20)

@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import actions
@@ -117,9 +117,9 @@ def _shown(value, names=None):
         if moment is not None:
             return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
     if value is True:
-        return _gettext("yes")
+        return gettext("yes")
     if value is False:
-        return _gettext("no")
+        return gettext("no")
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
     return str(value)
@@ -131,18 +131,18 @@ def describe_admin_message(message):
     for part in message if isinstance(message, list) else []:
         for verb, detail in part.items() if isinstance(part, dict) else []:
             detail = detail or {}
-            name = _gettext(detail["name"]) if detail.get("name") else ""
-            fields = ", ".join(_gettext(f) for f in detail.get("fields", []))
+            name = gettext(detail["name"]) if detail.get("name") else ""
+            fields = ", ".join(gettext(f) for f in detail.get("fields", []))
             if verb == "added":
                 lines.append(
-                    _gettext("Added %(name)s.") % {"name": name} if name else _gettext("Added.")
+                    gettext("Added %(name)s.") % {"name": name} if name else gettext("Added.")
                 )
             elif verb == "changed" and name:
                 lines.append(
-                    _gettext("Changed %(fields)s in %(name)s.") % {"fields": fields, "name": name}
+                    gettext("Changed %(fields)s in %(name)s.") % {"fields": fields, "name": name}
                 )
             elif verb == "changed":
-                lines.append(_gettext("Changed %(fields)s.") % {"fields": fields})
+                lines.append(gettext("Changed %(fields)s.") % {"fields": fields})
             elif verb == "deleted":
-                lines.append(_gettext("Deleted %(name)s.") % {"name": name})
+                lines.append(gettext("Deleted %(name)s.") % {"name": name})
     return lines
