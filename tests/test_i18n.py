@@ -267,3 +267,24 @@ def test_po_parser_finds_untranslated_fuzzy_and_plurals(tmp_path):
     assert "fuzzy" in entries[2]["flags"]
     assert entries[3]["msgctxt"] == "menu" and entries[3]["msgstr"] == {0: ""}
     assert entries[4]["msgstr"] == {0: "%(count)d avisering", 1: ""}
+
+
+def test_translation_functions_keep_names_makemessages_knows():
+    """makemessages finds strings only in calls to `_`, `gettext`, `gettext_lazy`, `ngettext`
+    …: a string marked through another alias (`_gettext`, `_lazy`) drops out of the catalogues
+    at the next `make messages` and shows in English to Swedish readers."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    alias = re.compile(
+        r"import\s+(?:gettext|gettext_lazy|ngettext|ngettext_lazy|pgettext|pgettext_lazy)"
+        r"\s+as\s+(?!_\b)(\w+)"
+    )
+    offenders = [
+        f"{path.relative_to(root)}: {match.group(1)}"
+        for folder in ("college_portal", "partners", "programs", "placements")
+        for path in (root / folder).rglob("*.py")
+        for match in alias.finditer(path.read_text())
+    ]
+    assert offenders == []
