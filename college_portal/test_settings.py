@@ -38,3 +38,7 @@ if base:
     # Test runs side by side (pytest-xdist, a second checkout) share that broker: each run's
     # worker consumes only its own queue, so none takes and drops another run's tasks.
     CELERY_TASK_DEFAULT_QUEUE = f"portal-test-{os.getpid()}"
+
+# Threads of the concurrency and real-worker tests open connections of their own: close them
+# at the end of each unit of work, so the test database can be dropped after the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
