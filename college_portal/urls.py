@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import health, views
 
 # The admin's own login would bypass allauth's rate limits and second factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,7 +15,9 @@ admin.site.site_title = _("Teknikcollege Stockholm")
 admin.site.index_title = _("Partnership administration")
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", views.healthz, name="healthz"),  # alias of /healthz/ready
+    path("healthz/live", health.live, name="healthz_live"),
+    path("healthz/ready", views.healthz, name="healthz_ready"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("media/<path:name>", views.public_media, name="public_media"),
     path("private/<path:name>", views.staff_document, name="staff_document"),

@@ -1,4 +1,4 @@
-"""The health check a load balancer or uptime monitor polls: /healthz."""
+"""The health checks: /healthz/live (liveness, no I/O), /healthz/ready and its alias /healthz."""
 
 from unittest import mock
 
@@ -86,3 +86,72 @@ def test_redis_up_is_reported(client, settings):
 
     assert response.status_code == 200
     assert body["checks"]["redis"] == "ok"
+
+
+# --- liveness and readiness -------------------------------------------------------------------
+
+
+def test_live_answers_ok_without_any_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["Content-Type"].startswith("text/plain")
+    assert response["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+    assert "Location" not in response
+
+
+def test_live_answers_any_host_header(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live", HTTP_HOST="10.0.3.7:8000")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_live_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz/live").status_code == 200
+    assert client.get("/healthz/ready").status_code == 200
+
+
+def test_live_answers_with_the_database_down(client):
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.get("/healthz/live")
+
+    assert response.status_code == 200
+
+
+def test_live_view_answers_without_the_middleware(rf):
+    from college_portal.health import live
+
+    response = live(rf.get("/healthz/live"))
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_ready_reports_the_database(client):
+    response = client.get("/healthz/ready")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["checks"]["database"] == "ok"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_ready_answers_503_with_the_database_down(client):
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.get("/healthz/ready")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "error: OperationalError"
