@@ -7,7 +7,7 @@ with an exact name first. SQLite, the embedded default, falls back to icontains.
 """
 
 from django.contrib.postgres.search import SearchRank, SearchVector
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from college_portal.search import CONFIG, is_postgres, swedish_query, tokens
 
@@ -57,7 +57,9 @@ def search(queryset, text):
     return (
         queryset.filter(search_vector=query)
         .annotate(
-            rank=SearchRank("search_vector", query),
+            # F(), not the field's name: a string would rank on to_tsvector(vector::text),
+            # re-parsed per row and without its weights.
+            rank=SearchRank(F("search_vector"), query),
             exact=Case(
                 # The title as typed ("CNC-operatör") or as its words ("CNC operatör").
                 When(

@@ -120,3 +120,19 @@ def test_without_postgresql_a_word_of_a_course_name_still_finds_the_programme(cl
     assert found(client, "fräsning") == ["Verkstadsteknik"]
     assert found(client, "svarv ritning") == ["Industriteknik Södertälje"]
     assert found(client, "'&|!:*()") == sorted(p.name for p in machining)
+
+
+@postgres_only
+def test_a_word_in_the_name_ranks_above_the_same_word_in_the_description(client, db):
+    # The stored vector weighs the name A and descriptions C; ranking on it (not on its text
+    # re-parsed without weights) lists the name match first, although the other programme
+    # mentions the word more often and comes first in the alphabet.
+    ProgrammeFactory(
+        name="Automation och verkstadsteknik",
+        description="Hydraulik i teori, hydraulik i praktik, hydraulik i service.",
+    )
+    ProgrammeFactory(name="Hydraulik och pneumatik i Södertälje", description="")
+    assert found(client, "hydraulik") == [
+        "Hydraulik och pneumatik i Södertälje",
+        "Automation och verkstadsteknik",
+    ]
