@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from college_portal.accounts.models import User
-from college_portal.notifications.services import notify
+from college_portal.notifications.services import notify, notify_many
 
 from .models import Booking, BookingStatus
-from .selectors import booking_with_school, digest_offers_for
+from .selectors import WeeksOffers, booking_with_school
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -222,40 +222,59 @@ def report_passed_deadlines(*, today=None):
 
 
 def send_weekly_digests(*, now=None):
-    """Each subscribed student gets at most one digest a week, only with matching new offers."""
+    """Each subscribed student gets at most one digest a week, only with matching new offers.
+
+    This week's offers are read once and matched in memory (`WeeksOffers`); the outbox rows
+    are written in batches (`notify_many`): the cost grows with students, not students ×
+    offers."""
     from .models import StudentProfile
 
     now = now or timezone.now()
     year, week, _day = timezone.localdate(now).isocalendar()
-    since = now - timedelta(days=7)
-    count = 0
-    for profile in StudentProfile.objects.filter(digest=True, user__is_active=True).select_related(
-        "user"
-    ):
-        offers = digest_offers_for(profile, since)
+    weeks = WeeksOffers(since=now - timedelta(days=7))
+    if not weeks.offers:
+        return 0
+    paths = {}  # (language, offer id) → path: one reverse per offer and language
+
+    def path(user, offer):
+        key = (user.language, offer.pk)
+        if key not in paths:
+            paths[key] = _path(user, "placements:offer_detail", offer.pk)
+        return paths[key]
+
+    digests = []
+    profiles = (
+        StudentProfile.objects.filter(digest=True, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for profile in profiles.iterator(chunk_size=2000):
+        offers = weeks.for_profile(profile)
         if not offers:
             continue
         user = profile.user
-        notify(
-            kind="offer_digest",
-            event_key=f"offer-digest:{user.pk}:{year}-W{week:02d}",
-            email=user.email,
-            recipient=user,
-            context={
-                "offers": [
-                    {
-                        "title": o.title,
-                        "organisation": o.organisation.name,
-                        "kind": o.kind,
-                        "municipality": o.municipality,
-                        "path": _path(user, "placements:offer_detail", o.pk),
-                    }
-                    for o in offers
-                ],
-                "unsubscribe_path": _path(
-                    user, "placements:unsubscribe", profile.unsubscribe_token
-                ),
-            },
+        digests.append(
+            {
+                "kind": "offer_digest",
+                "event_key": f"offer-digest:{user.pk}:{year}-W{week:02d}",
+                "email": user.email,
+                "recipient": user,
+                "context": {
+                    "offers": [
+                        {
+                            "title": o.title,
+                            "organisation": o.organisation.name,
+                            "kind": o.kind,
+                            "municipality": o.municipality,
+                            "path": path(user, o),
+                        }
+                        for o in offers
+                    ],
+                    "unsubscribe_path": _path(
+                        user, "placements:unsubscribe", profile.unsubscribe_token
+                    ),
+                },
+            }
         )
-        count += 1
-    return count
+    notify_many(digests)
+    return len(digests)

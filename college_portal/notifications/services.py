@@ -49,6 +49,48 @@ def notify(*, kind, event_key, email, recipient=None, language=None, context=Non
     return notification
 
 
+def notify_many(notifications, batch_size=1000):
+    """`notify` for many events at once (the weekly digest): each item a dict of notify's
+    arguments. Rows are written with bulk_create in batches, events already in the outbox are
+    left as they are (their event key), and each new row is enqueued after commit.
+    Returns how many rows were new."""
+    now = timezone.now()
+    base_url = portal_base_url()
+    created = 0
+    items = [n for n in notifications if n.get("recipient") is None or n["recipient"].is_active]
+    for start in range(0, len(items), batch_size):
+        batch = items[start : start + batch_size]
+        keys = [n["event_key"][:200] for n in batch]
+        known = set(
+            Notification.objects.filter(event_key__in=keys).values_list("event_key", flat=True)
+        )
+        rows = [
+            Notification(
+                event_key=key,
+                kind=n["kind"],
+                email=n["email"],
+                recipient=n.get("recipient"),
+                language=n.get("language")
+                or getattr(n.get("recipient"), "language", None)
+                or settings.LANGUAGE_CODE,
+                context={"base_url": base_url, **(n.get("context") or {})},
+                next_attempt_at=now + RELAY_GRACE,
+            )
+            for key, n in zip(keys, batch, strict=True)
+            if key not in known
+        ]
+        # A digest run at the same moment writes the same keys: the unique key keeps one.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        new_ids = list(
+            Notification.objects.filter(
+                event_key__in=[r.event_key for r in rows], created_at__gte=now
+            ).values_list("pk", flat=True)
+        )
+        created += len(new_ids)
+        transaction.on_commit(lambda ids=new_ids: [enqueue(pk) for pk in ids], robust=True)
+    return created
+
+
 def notify_rendered(*, subject, text, html="", **kwargs):
     """Send a mail rendered elsewhere (allauth's) through the same outbox."""
     context = {"subject": subject, "text": text, "html": html}
