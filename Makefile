@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install worker beat up migrate demo messages lint benchmark clean
+.PHONY: run test install worker beat up migrate demo messages lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ messages: install
 	$(BIN)/python manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles
 	scripts/fill_en_catalogue.sh
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Throughput, latency and query counts at demo size and at county scale, on PostgreSQL and Redis
+# (DATABASE_URL, REDIS_URL; defaults portal_bench and redis db 5); installs wrk if missing.
+# BENCH_ARGS=--quick for shorter runs, --rebuild to regenerate the bench databases.
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
