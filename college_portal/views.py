@@ -21,10 +21,12 @@ from college_portal.accounts.forms import DeleteAccountForm, ProfileForm
 from college_portal.accounts.language import remember_language
 from college_portal.accounts.personal_data import delete_account, export_personal_data
 from college_portal.csvexport import csv_response
+from college_portal.pagecache import public_page
 from college_portal.registry import render_sections
 from college_portal.reports import build_report, report_rows_for_csv
 
 
+@public_page
 def home(request):
     return render(request, "home.html", {"sections": render_sections("home", request)})
 

@@ -1,8 +1,10 @@
 """What the partners app adds to the shared shell; it only registers (reads live in
 selectors.py, the panels in sections.py)."""
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from college_portal.pagecache import register_public_content
 from college_portal.registry import (
     NavItem,
     register_demo_step,
@@ -19,6 +21,8 @@ from .sections import dashboard_organisations, home_partners
 
 def register():
     """Called once from the app's AppConfig.ready()."""
+    # What the cached public pages (home, catalogue, offer and partner lists) show.
+    register_public_content(*apps.get_app_config("partners").get_models())
     register_nav(NavItem(_("Partners"), "partners:list", order=30))
     register_section("home", home_partners, order=20)
     register_section("dashboard", dashboard_organisations, order=20)

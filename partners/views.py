@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from college_portal.accounts.access import visible_object_or_404
 from college_portal.activity.models import ActivityEntry
+from college_portal.pagecache import public_page
 from college_portal.pagination import paginated
 from college_portal.registry import render_sections
 from college_portal.search import search_fields
@@ -35,6 +36,7 @@ from .services import (
 )
 
 
+@public_page
 def partner_list(request):
     form = PartnerFilterForm(request.GET or None)
     organisations = Organisation.objects.visible_to(request.user).prefetch_related("roles")

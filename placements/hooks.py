@@ -3,6 +3,7 @@ panels in sections.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from college_portal.pagecache import register_public_content
 from college_portal.registry import (
     NavItem,
     register_attachments,
@@ -14,6 +15,7 @@ from college_portal.registry import (
 )
 
 from . import demo, notifications, personal_data
+from .models import Offer, Slot
 from .report import placements_section
 from .sections import (
     home_offers,
@@ -27,6 +29,8 @@ from .sections import (
 
 def register():
     """Called once from the app's AppConfig.ready()."""
+    # What the cached public pages (home, catalogue, offer and partner lists) show.
+    register_public_content(Offer, Slot)
     register_nav(NavItem(_("Internships and study visits"), "placements:offer_list", order=25))
     register_section("dashboard", student_dashboard, order=10)
     register_section("dashboard", representative_dashboard, order=10)

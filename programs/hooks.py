@@ -1,8 +1,10 @@
 """What the programs app adds to the shell; it only registers (reads live in selectors.py,
 the panels and report section in sections.py)."""
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from college_portal.pagecache import register_public_content
 from college_portal.registry import (
     NavItem,
     register_demo_step,
@@ -22,6 +24,8 @@ from .sections import (
 
 def register():
     """Called once from the app's AppConfig.ready()."""
+    # What the cached public pages (home, catalogue, offer and partner lists) show.
+    register_public_content(*apps.get_app_config("programs").get_models())
     register_nav(NavItem(_("Programmes"), "programs:list", order=20))
     register_section("home", home_programmes, order=10)
     register_section("dashboard", dashboard_requirements, order=40)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from college_portal.accounts.access import role_required, visible_object_or_404
 from college_portal.csvexport import csv_response
+from college_portal.pagecache import public_page
 from college_portal.pagination import paginated
 from college_portal.registry import render_sections
 
@@ -25,6 +26,7 @@ from .services import (
 )
 
 
+@public_page
 def catalogue(request):
     base = Programme.objects.visible_to(request.user).select_related("provider")
     filterset = CatalogueFilter(request.GET or None, queryset=base)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from college_portal.accounts.access import role_required, visible_object_or_404
 from college_portal.accounts.models import Role
+from college_portal.pagecache import public_page
 from college_portal.pagination import paginated
 from partners.models import Organisation
 
@@ -28,6 +29,7 @@ from ..services import (
 from .common import report_errors
 
 
+@public_page
 def offer_list(request):
     base = (
         Offer.objects.listed()

@@ -1,0 +1,127 @@
+"""Public pages cached for visitors: served from the cache without touching the database, never
+stale after an edit, never one person's page served to another, and the language switch's
+CSRF token still the visitor's own."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from tests.factories import OfferFactory, ProgrammeFactory
+from tests.helpers import url
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the version is bumped after commit
+
+PAGES = ["home", "programs:list", "placements:offer_list", "partners:list"]
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def queries(client, address):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(address)
+    assert response.status_code == 200
+    return response, len(captured)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_visitors_second_look_needs_no_database(client, company, name):
+    OfferFactory(organisation=company)
+    _first, first = queries(client, url(name))
+    second_response, second = queries(client, url(name))
+
+    assert first > 0 and second == 0
+    assert second_response.content.decode().count("<main") == 1
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_an_edit_shows_at_once_in_both_languages(client, company, lang):
+    programme = ProgrammeFactory(name="CNC-operatör Södertälje")
+    offer = OfferFactory(organisation=company, title="Praktik i svarvning", programmes=[programme])
+    for name in PAGES:
+        client.get(url(name, lang=lang))
+
+    programme.name = "CNC-tekniker Södertälje"
+    programme.save()
+    offer.title = "Praktik i femaxlig fräsning"
+    offer.save()
+    company.name = "LK Precision Group AB"
+    company.save()
+
+    assert "CNC-tekniker Södertälje" in client.get(url("programs:list", lang=lang)).content.decode()
+    offers = client.get(url("placements:offer_list", lang=lang)).content.decode()
+    assert "Praktik i femaxlig fräsning" in offers and "Praktik i svarvning" not in offers
+    assert "LK Precision Group AB" in client.get(url("partners:list", lang=lang)).content.decode()
+
+
+def test_a_closed_offer_leaves_the_cached_list(client, rep, company):
+    from placements import services
+
+    offer = OfferFactory(organisation=company, title="Snart stängd praktik")
+    assert offer.title in client.get(url("placements:offer_list")).content.decode()
+
+    services.close_offer(user=rep, offer_id=offer.pk)
+
+    assert offer.title not in client.get(url("placements:offer_list")).content.decode()
+
+
+def test_signed_in_people_never_get_a_visitors_page_or_the_other_way(client, student):
+    client.get(url("home"))  # a visitor's page is cached
+    signed_in = Client()
+    signed_in.force_login(student)
+
+    page = signed_in.get(url("home")).content.decode()
+    assert "Logga ut" in page
+
+    visitor = Client().get(url("home")).content.decode()
+    assert "Logga ut" not in visitor and "Logga in" in visitor
+
+
+def test_the_language_switch_works_from_a_cached_page():
+    first = Client(enforce_csrf_checks=True)
+    first.get(url("programs:list"))
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url("programs:list"))  # from the cache
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+
+    response = visitor.post(
+        url("set_language"),
+        {"language": "en", "next": url("programs:list"), "csrfmiddlewaretoken": token},
+    )
+
+    assert response.status_code == 302
+    assert "\x00" not in page.content.decode()
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
+def test_without_a_cache_the_pages_are_rendered_as_before(client, company):
+    OfferFactory(organisation=company, title="Praktik utan cache")
+    _response, first = queries(client, url("placements:offer_list"))
+    response, second = queries(client, url("placements:offer_list"))
+    assert first == second > 0
+    assert "Praktik utan cache" in response.content.decode()
+
+
+def test_a_message_is_shown_to_its_reader_only():
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    Client().get(url("home"))  # a visitor's home page is cached
+    reader = Client()
+    reader.cookies["messages"] = CookieStorage(HttpRequest())._encode(
+        [Message(constants.SUCCESS, "Tack, vi har tagit emot ditt meddelande.")]
+    )
+
+    assert "Tack, vi har tagit emot" in reader.get(url("home")).content.decode()
+    for _ in range(2):
+        assert "Tack, vi har tagit emot" not in Client().get(url("home")).content.decode()
