@@ -24,9 +24,18 @@ def tokens(text):
     return TOKEN.findall(text or "")[:10]
 
 
-def swedish_query(words):
-    prefix = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
-    stemmed = SearchQuery(" ".join(words), config=CONFIG)
+def swedish_query(words, weights=""):
+    """Every word as a prefix or in another form. `weights` ("A", "AB"…) limits the match to
+    the parts of a stored vector with those weights (an organisation's name, not its text)."""
+    prefix = SearchQuery(
+        " & ".join(f"{w}:*{weights}" for w in words), search_type="raw", config=CONFIG
+    )
+    if weights:
+        stemmed = SearchQuery(
+            " & ".join(f"{w}:{weights}" for w in words), search_type="raw", config=CONFIG
+        )
+    else:
+        stemmed = SearchQuery(" ".join(words), config=CONFIG)
     return prefix | stemmed
 
 

@@ -7,6 +7,6 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import hooks
+        from . import hooks, signals  # noqa: F401
 
         hooks.register()

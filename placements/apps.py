@@ -7,6 +7,6 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Internships and study visits")
 
     def ready(self):
-        from . import hooks
+        from . import hooks, signals  # noqa: F401
 
         hooks.register()

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from college_portal.search import search_fields
 from partners.models import Organisation, OrganisationKind
 from partners.municipalities import MUNICIPALITY_CHOICES
 from programs.models import Programme
 
 from .models import Application, Offer, OfferKind, Slot, StudentProfile
+from .search import search as search_offers
 
 MAX_CLASS_ADDRESSES = 50  # a class, with room to spare
 
@@ -230,9 +230,7 @@ class OfferFilter(django_filters.FilterSet):
         fields = ["q", "kind", "municipality", "programme", "company"]
 
     def filter_search(self, queryset, name, value):
-        return search_fields(
-            queryset, value, ["title", "organisation__name", "description", "municipality"]
-        )
+        return search_offers(queryset, value)
 
 
 class StudentProfileForm(forms.ModelForm):

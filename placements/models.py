@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -122,6 +123,10 @@ class Offer(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Title (A), municipality (B) and description (C), kept current by placements.search on
+    # PostgreSQL (Swedish configuration, GIN index); unused on SQLite (icontains there). The
+    # organisation's name is matched through the organisation's own vector.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = OfferQuerySet.as_manager()
 
