@@ -4,6 +4,7 @@ class invitations."""
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -213,7 +214,7 @@ class OfferFilter(django_filters.FilterSet):
     )
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"),
-        field_name="programmes",
+        method="filter_programme",
         queryset=Programme.objects.published(),
         to_field_name="slug",
         empty_label=_("All programmes"),
@@ -228,6 +229,11 @@ class OfferFilter(django_filters.FilterSet):
     class Meta:
         model = Offer
         fields = ["q", "kind", "municipality", "programme", "company"]
+
+    def filter_programme(self, queryset, name, value):
+        # EXISTS, not a join: an offer is listed once, with no DISTINCT over every column.
+        links = Offer.programmes.through.objects.filter(offer=OuterRef("pk"), programme=value)
+        return queryset.filter(Exists(links))
 
     def filter_search(self, queryset, name, value):
         return search_offers(queryset, value)

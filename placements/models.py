@@ -134,7 +134,15 @@ class Offer(models.Model):
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "kind"], name="offer_status_kind_idx")]
+        indexes = [
+            models.Index(fields=["status", "kind"], name="offer_status_kind_idx"),
+            # The public list: published offers, newest first (walked in order, a page at a time).
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="offer_listed_recent_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__isnull=True)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from partners.models import Organisation
 
 from .. import selectors
 from ..forms import ApplicationForm, BookingForm, OfferFilter, OfferForm, SlotFormSet
-from ..models import FILLED, Booking, BookingStatus, Offer
+from ..models import Booking, BookingStatus, Offer
 from ..selectors import application_state
 from ..services import (
     close_offer,
@@ -31,18 +30,16 @@ from .common import report_errors
 
 @public_page
 def offer_list(request):
-    base = (
-        Offer.objects.listed()
-        .select_related("organisation")
-        .annotate(filled=Count("applications", filter=Q(applications__status__in=FILLED)))
-        .order_by("-published_at")
-    )
+    # No join that repeats rows (the programme filter is an EXISTS), so no DISTINCT and no
+    # aggregate: the paginator's COUNT and the page are plain queries over offers and their
+    # organisation; the partial index offer_listed_recent_idx serves the order.
+    base = Offer.objects.listed().select_related("organisation").order_by("-published_at", "-pk")
     filterset = OfferFilter(request.GET or None, queryset=base)
     offers = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     return render(
         request,
         "placements/offer_list.html",
-        {"filter": filterset, **paginated(request, offers.distinct(), 20)},
+        {"filter": filterset, **paginated(request, offers, 20)},
     )
 
 

@@ -512,3 +512,23 @@ def test_a_new_company_can_publish_once_it_hosts(client, company2, rep2):
 
     offer.refresh_from_db()
     assert offer.status == OfferStatus.PUBLISHED
+
+
+def test_list_counts_and_pages_without_distinct_or_grouping(client, company, company2):
+    from django.core.cache import cache
+
+    programme = ProgrammeFactory()
+    many_offers(company, 3, programme)
+    many_offers(company2, 3, ProgrammeFactory())
+    for params in ({}, {"programme": programme.slug}, {"q": "fräsning"}):
+        cache.clear()  # the page itself, not a cached copy
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url("placements:offer_list"), params)
+        assert response.status_code == 200
+        assert response.context["total"] == (3 if "programme" in params else 6)
+        assert len(captured) <= 5, [q["sql"] for q in captured]
+        offer_queries = [q["sql"] for q in captured if 'FROM "placements_offer"' in q["sql"]]
+        assert len(offer_queries) == 2  # the count and the page
+        for sql in offer_queries:
+            assert "DISTINCT" not in sql and "GROUP BY" not in sql
+            assert "placements_application" not in sql
