@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from college_portal.widgets import PlainSelect
 from partners.models import Organisation, OrganisationKind
 from partners.municipalities import MUNICIPALITY_CHOICES
 from programs.models import Programme
@@ -207,32 +208,57 @@ class BookingForm(forms.Form):
 class OfferFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=OfferKind.choices, empty_label=_("All kinds")
+        label=_("Kind"), choices=OfferKind.choices, empty_label=_("All kinds"), widget=PlainSelect
     )
     municipality = django_filters.ChoiceFilter(
-        label=_("Municipality"), choices=MUNICIPALITY_CHOICES, empty_label=_("All municipalities")
+        label=_("Municipality"),
+        choices=MUNICIPALITY_CHOICES,
+        empty_label=_("All municipalities"),
+        widget=PlainSelect,
     )
-    programme = django_filters.ModelChoiceFilter(
+    # Choices set per request: only programmes and companies with offers listed now, so the
+    # lists do not grow with everything ever registered (slug and name, one query each).
+    programme = django_filters.ChoiceFilter(
         label=_("Programme"),
         method="filter_programme",
-        queryset=Programme.objects.published(),
-        to_field_name="slug",
         empty_label=_("All programmes"),
+        widget=PlainSelect,
     )
-    company = django_filters.ModelChoiceFilter(
+    company = django_filters.ChoiceFilter(
         label=_("Company"),
-        field_name="organisation",
-        queryset=Organisation.objects.filter(kind=OrganisationKind.COMPANY, active=True),
-        to_field_name="slug",
+        field_name="organisation__slug",
         empty_label=_("All companies"),
+        widget=PlainSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        listed = Offer.objects.listed()
+        links = Offer.programmes.through.objects.filter(
+            programme=OuterRef("pk"), offer__in=listed.values("pk")
+        )
+        self.filters["programme"].extra["choices"] = list(
+            Programme.objects.published()
+            .filter(Exists(links))
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+        self.filters["company"].extra["choices"] = list(
+            Organisation.objects.filter(kind=OrganisationKind.COMPANY, active=True)
+            .filter(Exists(listed.filter(organisation=OuterRef("pk"))))
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+
     class Meta:
         model = Offer
         fields = ["q", "kind", "municipality", "programme", "company"]
 
     def filter_programme(self, queryset, name, value):
         # EXISTS, not a join: an offer is listed once, with no DISTINCT over every column.
-        links = Offer.programmes.through.objects.filter(offer=OuterRef("pk"), programme=value)
+        links = Offer.programmes.through.objects.filter(
+            offer=OuterRef("pk"), programme__slug=value
+        )
         return queryset.filter(Exists(links))
 
     def filter_search(self, queryset, name, value):

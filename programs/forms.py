@@ -2,8 +2,10 @@
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from college_portal.widgets import PlainSelect
 from partners.models import Organisation, OrganisationKind
 from partners.municipalities import MUNICIPALITY_CHOICES
 
@@ -14,16 +16,20 @@ from .search import search
 class CatalogueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
     level = django_filters.ChoiceFilter(
-        label=_("Level"), choices=Level.choices, empty_label=_("All levels")
+        label=_("Level"), choices=Level.choices, empty_label=_("All levels"), widget=PlainSelect
     )
     municipality = django_filters.ChoiceFilter(
-        label=_("Municipality"), choices=MUNICIPALITY_CHOICES, empty_label=_("All municipalities")
+        label=_("Municipality"),
+        choices=MUNICIPALITY_CHOICES,
+        empty_label=_("All municipalities"),
+        widget=PlainSelect,
     )
-    provider = django_filters.ModelChoiceFilter(
+    # Choices set per request: only schools with programmes in the catalogue (slug and name).
+    provider = django_filters.ChoiceFilter(
         label=_("School"),
-        queryset=Organisation.objects.filter(kind=OrganisationKind.SCHOOL, active=True),
+        field_name="provider__slug",
         empty_label=_("All schools"),
-        to_field_name="slug",
+        widget=PlainSelect,
     )
     open_now = django_filters.BooleanFilter(
         label=_("Open for applications now"),
@@ -34,6 +40,16 @@ class CatalogueFilter(django_filters.FilterSet):
     class Meta:
         model = Programme
         fields = ["q", "level", "municipality", "provider", "open_now"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        listed = self.queryset.filter(provider=OuterRef("pk"))
+        self.filters["provider"].extra["choices"] = list(
+            Organisation.objects.filter(kind=OrganisationKind.SCHOOL, active=True)
+            .filter(Exists(listed))
+            .order_by("name")
+            .values_list("slug", "name")
+        )
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)

@@ -527,8 +527,45 @@ def test_list_counts_and_pages_without_distinct_or_grouping(client, company, com
         assert response.status_code == 200
         assert response.context["total"] == (3 if "programme" in params else 6)
         assert len(captured) <= 5, [q["sql"] for q in captured]
-        offer_queries = [q["sql"] for q in captured if 'FROM "placements_offer"' in q["sql"]]
-        assert len(offer_queries) == 2  # the count and the page
+        offer_queries = [
+            q["sql"]
+            for q in captured
+            if q["sql"].split(" FROM ", 1)[-1].startswith('"placements_offer"')
+            or q["sql"].startswith("SELECT COUNT(*)")
+        ]
+        assert len(offer_queries) == 2  # the count and the page (and a query per filter list)
         for sql in offer_queries:
             assert "DISTINCT" not in sql and "GROUP BY" not in sql
             assert "placements_application" not in sql
+
+
+def test_filters_offer_only_programmes_and_companies_with_offers_listed_now(
+    client, company, company2
+):
+    from django.core.cache import cache
+    from django.test.signals import template_rendered
+
+    with_offers = ProgrammeFactory(name="Svarvning", slug="svarvning")
+    without = ProgrammeFactory(name="Programmet utan erbjudanden", slug="utan-erbjudanden")
+    OfferFactory(organisation=company, programmes=[with_offers])
+    OfferFactory(organisation=company2, closed=True, programmes=[without])
+    cache.clear()  # the page itself, not a cached copy
+    rendered = []
+
+    def record(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        html = client.get(url("placements:offer_list"), {"programme": "svarvning"}).content.decode()
+    finally:
+        template_rendered.disconnect(record)
+    assert '<option value="svarvning" selected>Svarvning</option>' in html
+    assert "utan-erbjudanden" not in html
+    assert f'<option value="{company.slug}">' in html
+    assert f'value="{company2.slug}"' not in html  # only a closed offer
+    # Labelled as before, and no template include per option.
+    for name in ("q", "kind", "municipality", "programme", "company"):
+        assert f'<label for="id_{name}">' in html
+        assert f'id="id_{name}"' in html
+    assert not [name for name in rendered if name and "widgets/select" in name]

@@ -247,3 +247,18 @@ def test_the_catalogue_needs_as_many_queries_for_40_programmes_as_for_5(
     assert many == few
     client.force_login(lead)
     assert catalogue_queries(client, **params, page="2") == catalogue_queries(client, **params)
+
+
+def test_the_school_filter_offers_only_schools_with_programmes_in_the_catalogue(client, schools):
+    from django.core.cache import cache
+
+    talje, sjodal = schools
+    ProgrammeFactory(name="CNC-teknik", provider=talje)
+    ProgrammeFactory(name="Opublicerat", provider=sjodal, published=False)
+    cache.clear()  # the page itself, not a cached copy
+    response = get(client, provider=talje.slug)
+    content = response.content.decode()
+    assert f'<option value="{talje.slug}" selected>{talje.name}</option>' in content
+    assert sjodal.slug not in content
+    assert '<label for="id_provider">' in content and 'id="id_provider"' in content
+    assert listing(response) == ["CNC-teknik"]
