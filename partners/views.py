@@ -6,6 +6,7 @@ from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -17,7 +18,6 @@ from college_portal.activity.models import ActivityEntry
 from college_portal.pagecache import public_page
 from college_portal.pagination import paginated
 from college_portal.registry import render_sections
-from college_portal.search import search_fields
 
 from .forms import (
     AcceptInvitationForm,
@@ -25,7 +25,8 @@ from .forms import (
     OrganisationProfileForm,
     PartnerFilterForm,
 )
-from .models import Organisation, OrganisationQuerySet
+from .models import Organisation, OrganisationQuerySet, PartnerRole
+from .search import search as search_organisations
 from .services import (
     InvitationError,
     accept_invitation,
@@ -43,17 +44,18 @@ def partner_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            organisations = search_fields(
-                organisations, data["q"], ["name", "municipality", "description"]
-            )
+            # The stored, weighted vector (partners.search): name first, GIN index.
+            organisations = search_organisations(organisations, data["q"])
         if data["kind"]:
             organisations = organisations.filter(kind=data["kind"])
         if data["role"]:
-            organisations = organisations.filter(roles__role=data["role"])
+            # EXISTS, not a join: each organisation once, with no DISTINCT over every column.
+            roles = PartnerRole.objects.filter(organisation=OuterRef("pk"), role=data["role"])
+            organisations = organisations.filter(Exists(roles))
     return render(
         request,
         "partners/partner_list.html",
-        {"form": form, **paginated(request, organisations.distinct(), 24)},
+        {"form": form, **paginated(request, organisations, 24)},
     )
 
 
