@@ -70,6 +70,8 @@ def register_public_content(*models):
 
 
 def _cacheable(request):
+    if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
+        return False
     # No session cookie: nobody is signed in (and no message waits in a session), and the
     # session is not even loaded to find out.
     return (

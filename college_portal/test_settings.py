@@ -42,3 +42,7 @@ if base:
 # Threads of the concurrency and real-worker tests open connections of their own: close them
 # at the end of each unit of work, so the test database can be dropped after the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Most tests change data inside one transaction, where the after-commit version bump never
+# runs: they see pages uncached. tests/test_public_page_cache.py turns the cache on.
+PUBLIC_PAGE_CACHE = False

@@ -13,7 +13,15 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from tests.factories import OfferFactory, ProgrammeFactory
 from tests.helpers import url
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the version is bumped after commit
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # the version is bumped after commit
+    pytest.mark.usefixtures("page_cache_on"),
+]
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE = True
 
 PAGES = ["home", "programs:list", "placements:offer_list", "partners:list"]
 
