@@ -69,6 +69,27 @@ def register_public_content(*models):
             )
 
 
+def cached_public_data(name, compute):
+    """`compute()`'s value (plain data: lists of choices, counts) kept in the cache until what
+    the public pages show changes (the same version key) or the day turns; for signed-in
+    pages too, since it is the same for everyone."""
+    if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
+        return compute()
+    try:
+        key = f"public-data:{content_version()}:{timezone.localdate().isoformat()}:{name}"
+        value = cache.get(key)
+    except Exception:
+        logger.exception("Public data cache unavailable")
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:
+            logger.exception("Could not store public data")
+    return value
+
+
 def _cacheable(request):
     if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
         return False

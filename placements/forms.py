@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from college_portal.pagecache import cached_public_data
 from college_portal.widgets import PlainSelect
 from partners.models import Organisation, OrganisationKind
 from partners.municipalities import MUNICIPALITY_CHOICES
@@ -162,7 +163,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [
@@ -184,9 +184,9 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, offer, for_group, **kwargs):
         super().__init__(*args, **kwargs)
-        slots = offer.slots.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True).order_by(
-            "starts_at"
-        )
+        slots = offer.slots.filter(
+            starts_at__gt=timezone.now(), cancelled_at__isnull=True
+        ).order_by("starts_at")
         self.fields["slot"].queryset = slots
         self.fields["slot"].label_from_instance = lambda s: (
             ngettext(
@@ -203,6 +203,27 @@ class BookingForm(forms.Form):
         else:
             self.fields["class_name"].required = True
             self.fields["teacher_contact"].required = True
+
+
+def _programmes_with_listed_offers():
+    links = Offer.programmes.through.objects.filter(
+        programme=OuterRef("pk"), offer__in=Offer.objects.listed().values("pk")
+    )
+    return list(
+        Programme.objects.published()
+        .filter(Exists(links))
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
+def _companies_with_listed_offers():
+    return list(
+        Organisation.objects.filter(kind=OrganisationKind.COMPANY, active=True)
+        .filter(Exists(Offer.objects.listed().filter(organisation=OuterRef("pk"))))
+        .order_by("name")
+        .values_list("slug", "name")
+    )
 
 
 class OfferFilter(django_filters.FilterSet):
@@ -233,21 +254,12 @@ class OfferFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        listed = Offer.objects.listed()
-        links = Offer.programmes.through.objects.filter(
-            programme=OuterRef("pk"), offer__in=listed.values("pk")
+        # The same for everyone until an offer, programme or organisation changes: cached.
+        self.filters["programme"].extra["choices"] = cached_public_data(
+            "offer-filter:programmes", _programmes_with_listed_offers
         )
-        self.filters["programme"].extra["choices"] = list(
-            Programme.objects.published()
-            .filter(Exists(links))
-            .order_by("name")
-            .values_list("slug", "name")
-        )
-        self.filters["company"].extra["choices"] = list(
-            Organisation.objects.filter(kind=OrganisationKind.COMPANY, active=True)
-            .filter(Exists(listed.filter(organisation=OuterRef("pk"))))
-            .order_by("name")
-            .values_list("slug", "name")
+        self.filters["company"].extra["choices"] = cached_public_data(
+            "offer-filter:companies", _companies_with_listed_offers
         )
 
     class Meta:
@@ -256,9 +268,7 @@ class OfferFilter(django_filters.FilterSet):
 
     def filter_programme(self, queryset, name, value):
         # EXISTS, not a join: an offer is listed once, with no DISTINCT over every column.
-        links = Offer.programmes.through.objects.filter(
-            offer=OuterRef("pk"), programme__slug=value
-        )
+        links = Offer.programmes.through.objects.filter(offer=OuterRef("pk"), programme__slug=value)
         return queryset.filter(Exists(links))
 
     def filter_search(self, queryset, name, value):

@@ -133,3 +133,21 @@ def test_a_message_is_shown_to_its_reader_only():
     assert "Tack, vi har tagit emot" in reader.get(url("home")).content.decode()
     for _ in range(2):
         assert "Tack, vi har tagit emot" not in Client().get(url("home")).content.decode()
+
+
+def test_signed_in_offer_list_reads_its_filter_choices_from_the_cache(student, company):
+    """The filter's programmes and companies are the same for everyone: cached, and new as
+    soon as an offer changes."""
+    reader = Client()
+    reader.force_login(student)
+    OfferFactory(organisation=company)
+    _page, first = queries(reader, url("placements:offer_list"))
+    _page, second = queries(reader, url("placements:offer_list"))
+    assert second == first - 2
+
+    other = OfferFactory(organisation=ProgrammeFactory().provider, title="Skolans egen praktik")
+    other.organisation.kind = "company"
+    other.organisation.save()
+
+    page = reader.get(url("placements:offer_list")).content.decode()
+    assert f'<option value="{other.organisation.slug}">' in page
