@@ -1,5 +1,6 @@
-"""Whole public pages cached for visitors who are not signed in: the catalogue, the offer list,
-the partner list and the home page, per language, address and day.
+"""Whole public pages cached for visitors who are not signed in: the home page, the
+catalogue, the offer and partner lists, the programme and partner pages; per language,
+address (with the host) and day.
 
 Correct before fast:
 - Only anonymous GETs with a 200 answer are cached, never a page with a message waiting.
@@ -103,7 +104,8 @@ def _cacheable(request):
 
 
 def _key(request):
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # The host too: a page may hold absolute links (structured data) to where it was served.
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
     day = timezone.localdate().isoformat()
     return f"public-pages:{content_version()}:{get_language()}:{day}:{address}"
 

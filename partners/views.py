@@ -59,6 +59,7 @@ def partner_list(request):
     )
 
 
+@public_page
 def partner_detail(request, slug):
     organisation = visible_object_or_404(
         Organisation.objects.prefetch_related("roles"), request.user, slug=slug

@@ -67,6 +67,7 @@ def _structured_data(request, programme, plan, intakes):
     return mark_safe(script.replace('type="application/json"', 'type="application/ld+json"', 1))
 
 
+@public_page
 def programme_detail(request, slug):
     programme = visible_object_or_404(
         Programme.objects.select_related("provider"), request.user, slug=slug

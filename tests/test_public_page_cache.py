@@ -151,3 +151,20 @@ def test_signed_in_offer_list_reads_its_filter_choices_from_the_cache(student, c
 
     page = reader.get(url("placements:offer_list")).content.decode()
     assert f'<option value="{other.organisation.slug}">' in page
+
+
+def test_programme_and_partner_pages_show_an_edit_at_once(client, company):
+    programme = ProgrammeFactory(name="Svarvare Huddinge")
+    OfferFactory(organisation=company, title="Praktik hos oss", programmes=[programme])
+    programme_page = url("programs:detail", programme.slug)
+    partner_page = url("partners:detail", company.slug)
+    assert queries(client, programme_page)[1] > 0 and queries(client, programme_page)[1] == 0
+    assert queries(client, partner_page)[1] > 0 and queries(client, partner_page)[1] == 0
+
+    programme.description = "Ny beskrivning av utbildningen i svarvning."
+    programme.save()
+    company.description = "Vi fräser detaljer till flygindustrin."
+    company.save()
+
+    assert "Ny beskrivning av utbildningen" in client.get(programme_page).content.decode()
+    assert "Vi fräser detaljer till flygindustrin." in client.get(partner_page).content.decode()
