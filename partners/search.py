@@ -5,27 +5,13 @@ name (weight A), municipality (B) and description (C), computed by the database 
 row's own columns. SQLite, the embedded default, falls back to icontains.
 """
 
-from django.contrib.postgres.search import SearchRank, SearchVector
+from django.contrib.postgres.search import SearchRank
 from django.db.models import F
 
-from college_portal.search import CONFIG, is_postgres, search_fields, swedish_query, tokens
+from college_portal.search import is_postgres, search_fields, swedish_query, tokens
 
-VECTOR = (
-    SearchVector("name", weight="A", config=CONFIG)
-    + SearchVector("municipality", weight="B", config=CONFIG)
-    + SearchVector("description", weight="C", config=CONFIG)
-)
-# The fields in the vector: a save that changes none of them leaves the vector as it is.
-FIELDS = {"name", "municipality", "description"}
-
-
-def refresh_search_vectors(organisation_ids):
-    """Recompute the stored vectors of these organisations (one UPDATE; PostgreSQL only)."""
-    if not is_postgres() or not organisation_ids:
-        return
-    from .models import Organisation
-
-    Organisation.objects.filter(pk__in=organisation_ids).update(search_vector=VECTOR)
+# The row's own columns in its stored vector, weighted A, B, C (signals.py keeps it current).
+VECTOR_FIELDS = ("name", "municipality", "description")
 
 
 def search(queryset, text):

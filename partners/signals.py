@@ -1,14 +1,8 @@
-"""Keep organisations' search vectors current when they change."""
+"""Keep organisations' stored search vectors current when they change."""
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
+from college_portal.search import keep_search_vector_current
 
 from .models import Organisation
-from .search import FIELDS, refresh_search_vectors
+from .search import VECTOR_FIELDS
 
-
-@receiver(post_save, sender=Organisation)
-def organisation_saved(sender, instance, update_fields=None, **kwargs):
-    # In the same transaction as the change: a rollback takes the new vector with it.
-    if update_fields is None or FIELDS & set(update_fields):
-        refresh_search_vectors([instance.pk])
+keep_search_vector_current(Organisation, VECTOR_FIELDS)

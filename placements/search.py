@@ -7,28 +7,14 @@ part, weight A). Ranking reads the stored, weighted vectors: nothing is parsed p
 query time. SQLite, the embedded default, falls back to icontains.
 """
 
-from django.contrib.postgres.search import SearchRank, SearchVector
+from django.contrib.postgres.search import SearchRank
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Coalesce
 
-from college_portal.search import CONFIG, is_postgres, search_fields, swedish_query, tokens
+from college_portal.search import is_postgres, search_fields, swedish_query, tokens
 
-VECTOR = (
-    SearchVector("title", weight="A", config=CONFIG)
-    + SearchVector("municipality", weight="B", config=CONFIG)
-    + SearchVector("description", weight="C", config=CONFIG)
-)
-# The fields in the vector: a save that changes none of them leaves the vector as it is.
-FIELDS = {"title", "municipality", "description"}
-
-
-def refresh_search_vectors(offer_ids):
-    """Recompute the stored vectors of these offers (one UPDATE; PostgreSQL only)."""
-    if not is_postgres() or not offer_ids:
-        return
-    from .models import Offer
-
-    Offer.objects.filter(pk__in=offer_ids).update(search_vector=VECTOR)
+# The row's own columns in its stored vector, weighted A, B, C (signals.py keeps it current).
+VECTOR_FIELDS = ("title", "municipality", "description")
 
 
 def _rank(vector, query):
