@@ -184,9 +184,7 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, offer, for_group, **kwargs):
         super().__init__(*args, **kwargs)
-        slots = offer.slots.filter(
-            starts_at__gt=timezone.now(), cancelled_at__isnull=True
-        ).order_by("starts_at")
+        slots = offer.slots.bookable().order_by("starts_at")
         self.fields["slot"].queryset = slots
         self.fields["slot"].label_from_instance = lambda s: (
             ngettext(

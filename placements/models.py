@@ -43,9 +43,7 @@ class OfferQuerySet(models.QuerySet):
         internship's period has not ended, and a study visit has a time still ahead. The same
         rule as `Offer.takes_applications` / `Offer.takes_bookings`, as a query."""
         day = day or timezone.localdate()
-        future_time = Slot.objects.filter(
-            offer=OuterRef("pk"), starts_at__gt=timezone.now(), cancelled_at__isnull=True
-        )
+        future_time = Slot.objects.bookable().filter(offer=OuterRef("pk"))
         return self.published().filter(
             Q(application_deadline__isnull=True) | Q(application_deadline__gte=day),
             Q(kind=OfferKind.INTERNSHIP, period_end__isnull=True)
@@ -196,6 +194,12 @@ class Offer(models.Model):
         return self.kind == OfferKind.STUDY_VISIT and self.is_open
 
 
+class SlotQuerySet(models.QuerySet):
+    def bookable(self):
+        """Times still ahead and not cancelled: the query form of `Slot.is_bookable`."""
+        return self.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True)
+
+
 class Slot(models.Model):
     """A dated time of a study visit with its own capacity."""
 
@@ -214,6 +218,8 @@ class Slot(models.Model):
     cancellation_message = models.TextField(
         _("message to those booked"), blank=True, editable=False
     )
+
+    objects = SlotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("time slot")

@@ -79,11 +79,6 @@ def matching_offers(profile):
     )
 
 
-def digest_offers_for(profile, since):
-    """The weekly digest's offers: matching ones published since `since`, newest first."""
-    return list(matching_offers(profile).filter(published_at__gte=since)[:DIGEST_OFFERS])
-
-
 DIGEST_OFFERS = 20
 
 

@@ -199,7 +199,7 @@ def _check_can_be_taken_up(offer):
     if offer.kind == OfferKind.INTERNSHIP and offer.period_end and offer.period_end < today:
         errors.append(_("The internship's period has already ended. Change it first."))
     if offer.kind == OfferKind.STUDY_VISIT:
-        times = offer.slots.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True)
+        times = offer.slots.bookable()
         last = times.order_by("-starts_at").values_list("starts_at", flat=True).first()
         if last is None:
             errors.append(_("Add at least one future time slot before publishing a study visit."))
@@ -243,7 +243,7 @@ def copy_offer(*, user, offer_id):
     """A new draft with the same content (and future slots without bookings)."""
     original = Offer.objects.managed_by(user).get(pk=offer_id)
     programmes = list(original.programmes.all())
-    slots = list(original.slots.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True))
+    slots = list(original.slots.bookable())
     copy = Offer.objects.get(pk=original.pk)
     copy.pk = None
     copy.title = _("Copy of %(title)s") % {"title": original.title}
