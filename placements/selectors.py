@@ -246,18 +246,6 @@ def booking_with_school(booking_id):
     )
 
 
-def confirmed_bookings_count():
-    """An offer's confirmed bookings, as an annotation (for lists of offers)."""
-    bookings = (
-        Booking.objects.filter(slot__offer=OuterRef("pk"), status=BookingStatus.CONFIRMED)
-        .order_by()
-        .values("slot__offer")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(bookings), 0)
-
-
 def bookings_by_slot(offer):
     """A study visit's times, earliest first, each with `confirmed`: its confirmed bookings
     (booker, `school_name`, class, group size, contact, booked at) in booking order, and
