@@ -30,7 +30,9 @@ def _local_redis():
 if REDIS_URL:
     # RedisCache.clear() flushes a whole database: tests keep to databases of their own.
     base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL.rstrip("/")
-    CACHES["default"]["LOCATION"] = f"{base}/14"  # noqa: F405
+    # TEST_REDIS_CACHE_DB: another number for a second run beside this one (clear() would flush
+    # the other run's rate limits and cached pages).
+    CACHES["default"]["LOCATION"] = f"{base}/{os.environ.get('TEST_REDIS_CACHE_DB', '14')}"  # noqa: F405
 else:
     base = _local_redis()
 if base:
