@@ -9,12 +9,14 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from college_portal.uploads import PdfValidator, private_storage
+from college_portal.validators import sane_date_constraint, validate_sane_date
 from partners.models import Organisation, PartnerRoleKind, TokenInvitation
 from partners.municipalities import MUNICIPALITY_CHOICES
-from programs.models import Programme
+from programs.models import Level, Programme
 
 
 class OfferKind(models.TextChoices):
@@ -101,9 +103,11 @@ class Offer(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("Internship places. Study visits have places per time slot."),
     )
-    application_deadline = models.DateField(_("application deadline"), null=True, blank=True)
-    period_start = models.DateField(_("period starts"), null=True, blank=True)
-    period_end = models.DateField(_("period ends"), null=True, blank=True)
+    application_deadline = models.DateField(
+        _("application deadline"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    period_start = models.DateField(_("period starts"), null=True, blank=True, validators=[validate_sane_date])
+    period_end = models.DateField(_("period ends"), null=True, blank=True, validators=[validate_sane_date])
     contact_name = models.CharField(_("contact person"), max_length=150)
     contact_email = models.EmailField(_("contact e-mail"))
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
@@ -120,7 +124,7 @@ class Offer(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, validators=[validate_sane_date])
     # Title (A), municipality (B) and description (C), kept current by placements.search on
     # PostgreSQL (Swedish configuration, GIN index); unused on SQLite (icontains there). The
     # organisation's name is matched through the organisation's own vector.
@@ -149,6 +153,14 @@ class Offer(models.Model):
                 name="offer_period_valid",
             ),
             models.CheckConstraint(condition=Q(places__gte=1), name="offer_places_positive"),
+            sane_date_constraint(
+                "application_deadline", name="offer_deadline_in_range", null=True
+            ),
+            sane_date_constraint("period_start", name="offer_period_start_in_range", null=True),
+            sane_date_constraint("period_end", name="offer_period_end_in_range", null=True),
+            sane_date_constraint(
+                "published_at", name="offer_published_at_in_range", null=True, with_time=True
+            ),
         ]
 
     def __str__(self):
@@ -166,6 +178,24 @@ class Offer(models.Model):
     @property
     def is_internship(self):
         return self.kind == OfferKind.INTERNSHIP
+
+    @cached_property
+    def listed_programmes(self):
+        """The programmes the offer is for, read once per page."""
+        return list(self.programmes.all())
+
+    @property
+    def learning_term(self):
+        """What the programmes call an internship: LIA in higher vocational education (YH),
+        APL in upper secondary and adult education; None for a study visit or no programme."""
+        if not self.is_internship or not self.listed_programmes:
+            return None
+        levels = {programme.level for programme in self.listed_programmes}
+        if levels == {Level.HIGHER_VOCATIONAL}:
+            return _("LIA (learning at work, higher vocational education)")
+        if Level.HIGHER_VOCATIONAL in levels:
+            return _("APL or LIA, depending on the programme")
+        return _("APL (workplace-based learning)")
 
     @property
     def is_open(self):
@@ -206,15 +236,17 @@ class Slot(models.Model):
     offer = models.ForeignKey(
         Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="slots"
     )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_sane_date])
+    ends_at = models.DateTimeField(_("ends"), validators=[validate_sane_date])
     capacity = models.PositiveSmallIntegerField(
         _("places"), validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
     # Kept by conditional UPDATEs in the booking service: never above capacity.
     places_taken = models.PositiveSmallIntegerField(_("places taken"), default=0, editable=False)
     # Set when the host cancels the time; its bookings are cancelled and everyone is told.
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(
+        _("cancelled"), null=True, blank=True, editable=False, validators=[validate_sane_date]
+    )
     cancellation_message = models.TextField(
         _("message to those booked"), blank=True, editable=False
     )
@@ -231,6 +263,11 @@ class Slot(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
+            sane_date_constraint("starts_at", name="slot_starts_at_in_range", with_time=True),
+            sane_date_constraint("ends_at", name="slot_ends_at_in_range", with_time=True),
+            sane_date_constraint(
+                "cancelled_at", name="slot_cancelled_at_in_range", null=True, with_time=True
             ),
         ]
 
@@ -325,10 +362,10 @@ class Application(models.Model):
         default=ApplicationStatus.SUBMITTED,
     )
     decision_message = models.TextField(_("message to the student"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, validators=[validate_sane_date])
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, validators=[validate_sane_date])
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, validators=[validate_sane_date])
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, validators=[validate_sane_date])
     # 1 for the first application; 2 for the one new application allowed after withdrawing.
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1, editable=False)
 
@@ -352,6 +389,18 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(attempt__gte=1, attempt__lte=MAX_APPLICATION_ATTEMPTS),
                 name="application_attempts_limited",
+            ),
+            sane_date_constraint(
+                "submitted_at", name="application_submitted_at_in_range", with_time=True
+            ),
+            sane_date_constraint(
+                "decided_at", name="application_decided_at_in_range", null=True, with_time=True
+            ),
+            sane_date_constraint(
+                "completed_at", name="application_completed_at_in_range", null=True, with_time=True
+            ),
+            sane_date_constraint(
+                "withdrawn_at", name="application_withdrawn_at_in_range", null=True, with_time=True
             ),
         ]
 
@@ -403,7 +452,7 @@ class Booking(models.Model):
         _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
     )
     created_at = models.DateTimeField(_("booked"), auto_now_add=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, validators=[validate_sane_date])
 
     objects = BookingQuerySet.as_manager()
 
@@ -417,6 +466,9 @@ class Booking(models.Model):
                 fields=["slot", "booked_by"],
                 condition=Q(status="confirmed"),
                 name="one_live_booking_per_slot_and_person",
+            ),
+            sane_date_constraint(
+                "cancelled_at", name="booking_cancelled_at_in_range", null=True, with_time=True
             ),
         ]
 
@@ -445,7 +497,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12)
     message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, validators=[validate_sane_date])
 
     class Meta:
         verbose_name = _("status change")
@@ -456,6 +508,9 @@ class StatusChange(models.Model):
                 condition=Q(application__isnull=False, booking__isnull=True)
                 | Q(application__isnull=True, booking__isnull=False),
                 name="status_change_has_one_subject",
+            ),
+            sane_date_constraint(
+                "created_at", name="status_change_created_at_in_range", with_time=True
             ),
         ]
 
@@ -502,7 +557,7 @@ class StudentProfile(models.Model):
     # the student joined through the school's class invitation); only then do the school's
     # staff see the student's applications.
     school_confirmed_at = models.DateTimeField(
-        _("school link confirmed"), null=True, blank=True, editable=False
+        _("school link confirmed"), null=True, blank=True, editable=False, validators=[validate_sane_date]
     )
     school_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -517,6 +572,11 @@ class StudentProfile(models.Model):
     class Meta:
         verbose_name = _("student profile")
         verbose_name_plural = _("student profiles")
+        constraints = [
+            sane_date_constraint(
+                "school_confirmed_at", name="profile_school_confirmed_at_in_range", null=True, with_time=True
+            ),
+        ]
 
     def __str__(self):
         return str(self.user)
@@ -573,6 +633,12 @@ class ClassInvitation(TokenInvitation):
             ),
             models.CheckConstraint(
                 condition=Q(email=Lower("email")), name="class_invitation_email_lower"
+            ),
+            sane_date_constraint(
+                "expires_at", name="class_invitation_expires_at_in_range", with_time=True
+            ),
+            sane_date_constraint(
+                "accepted_at", name="class_invitation_accepted_at_in_range", null=True, with_time=True
             ),
         ]
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from college_portal.reports import Section, Table
 
@@ -57,7 +58,7 @@ def placements_section():
         tables=[
             Table(
                 _("Internship places per company"),
-                [_("Company"), _("Places offered"), _("Offers"), _("Filled"), _("Completed")],
+                [_("Company"), _("Places offered"), _("Offers"), _("Filled"), pgettext("column", "Completed")],
                 [
                     [
                         r["organisation__name"],
@@ -95,7 +96,7 @@ def placements_section():
             ),
             Table(
                 _("Applications over time"),
-                [_("Month"), _("Applications"), _("Accepted")],
+                [_("Month"), _("Applications"), pgettext("column", "Accepted")],
                 [
                     [r["month"].strftime("%Y-%m") if r["month"] else "", r["n"], r["accepted"]]
                     for r in months

@@ -22,6 +22,7 @@ Swedish translation is in locale/sv; `log()` refuses a type that is not listed h
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 OFFER_PUBLISHED = "placements.offer.published"
 OFFER_CLOSED = "placements.offer.closed"
@@ -116,7 +117,7 @@ VALUE_LABELS = {
         "closed": _("Closed"),
         "proposed": _("Proposed"),
         "accepted": _("Accepted"),
-        "rejected": _("Rejected"),
+        "rejected": pgettext_lazy("requirement status", "Rejected"),
     },
     "role": {
         "representative": _("Representative"),
