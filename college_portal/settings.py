@@ -5,11 +5,14 @@ SQLite, tasks run in-process, e-mail written to files under var/mail.
 DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis (Celery broker and cache).
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from college_portal.logging import init_sentry, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -48,11 +51,18 @@ INSTALLED_APPS = [
     "partners",
     "programs",
     "placements",
+    # Last: a file goes with its row, or with the upload that replaces it, after commit.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
     # Answers /healthz/live before anything reads the Host header or redirects to HTTPS.
     "college_portal.health.LivenessMiddleware",
+    # A request id (the proxy's X-Request-ID or a new one) on every log line and the response.
+    "college_portal.logging.RequestIDMiddleware",
+    # 400 for a path or query string with NUL or other control bytes or bad UTF-8; 413 for a
+    # body above MAX_REQUEST_BODY_BYTES. Before anything reads the session, body or database.
+    "college_portal.hardening.RequestHardeningMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,10 +130,11 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis; while Redis is down or hung, a cache per process, so logins (allauth's
+            # rate limits) keep working. Its 0.3 s timeouts and circuit breaker: see the module.
+            "BACKEND": "college_portal.resilient_cache.ResilientRedisCache",
             "LOCATION": env("CACHE_REDIS_URL", default=REDIS_URL),
             "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -146,16 +157,18 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = "Europe/Stockholm"
-# A broker that accepts TCP and never answers must not block a request: fail fast, the
-# outbox relay sends what was not enqueued.
+# A broker that accepts TCP and never answers must not block a request: fail fast (a publish
+# gives up after the 0.5 s socket timeout; the outbox's breaker then skips publishing for a
+# while), the outbox relay sends what was not enqueued. The worker's waiting for tasks is not
+# bound by socket_timeout (kombu's event loop).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Above the longest task (time limit 90 s, retries are re-published), so an unacked
     # task is redelivered only when its worker really died.
     "visibility_timeout": 3600,
-    "socket_connect_timeout": 1,
-    "socket_timeout": 2,
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
     "max_retries": 0,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
@@ -180,11 +193,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.remind_expiring_agreements",
         "schedule": crontab(hour=7, minute=0),
     },
+    "erase-expired-cvs": {
+        "task": "placements.tasks.erase_expired_cvs",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "clear-expired-sessions": {
+        "task": "college_portal.accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Days a CV is kept after its application is over (declined, completed, withdrawn, or the
+# placement's period ended); then the erase-expired-cvs job deletes it.
+CV_RETENTION_DAYS = env.int("CV_RETENTION_DAYS", default=180)
 
 # --- E-mail ---------------------------------------------------------------------------------
 if env("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        # Django's, telling a failure before the message went out from one after it, which
+        # the outbox never repeats by itself (college_portal/notifications/backends.py).
+        _email["EMAIL_BACKEND"] = "college_portal.notifications.backends.EmailBackend"
+    vars().update(_email)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -192,11 +221,24 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Teknikcollege Stockholm <noreply@teknikcollege.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = 20
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+# Seconds an attempt holds its notification; then the relay sends it again (its worker died).
+# Longer than any send: the task's hard time limit ends a send in a worker.
+NOTIFICATION_SEND_LEASE = env.int("NOTIFICATION_SEND_LEASE", default=CELERY_TASK_TIME_LIMIT + 30)
+# The domain of the notifications' Message-IDs; unset: DEFAULT_FROM_EMAIL's.
+NOTIFICATION_MESSAGE_ID_DOMAIN = env("NOTIFICATION_MESSAGE_ID_DOMAIN", default="")
 # Links in e-mail: this address when set, else the host the causing request came in on
 # (college_portal.notifications.links).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+# The controller's addresses on the privacy, accessibility and contact pages (college_portal/
+# legal): placeholders until production sets them.
+PORTAL_CONTACT_EMAIL = env("PORTAL_CONTACT_EMAIL", default="teknikcollege@regionstockholm.example")
+PORTAL_DPO_EMAIL = env("PORTAL_DPO_EMAIL", default="dataskyddsombud@regionstockholm.example")
+PORTAL_POSTAL_ADDRESS = env(
+    "PORTAL_POSTAL_ADDRESS",
+    default="Region Stockholm, Teknikcollege Stockholm, Box 00000, 100 00 Stockholm",
+)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -227,11 +269,30 @@ ACCOUNT_FORMS = {"signup": "college_portal.accounts.forms.StudentSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Teknikcollege Stockholm: "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # "key": the address and the account together (accounts.adapters), so a stranger's wrong
+    # passwords lock only the stranger's address for that account.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
+}
+# The address rate limits count. Behind the TLS proxy every request comes from the proxy:
+# TRUSTED_PROXY_COUNT proxies of our own append to X-Forwarded-For, and the address that many
+# entries from its end is the client's (or a header the proxy sets, TRUSTED_CLIENT_IP_HEADER,
+# e.g. X-Real-IP). 0, the default for the portal reached directly: the header is ignored, so
+# a client cannot pick its own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
+# A class behind one school NAT shares an address: these networks (comma-separated CIDR
+# ranges) get per-address limits for a classroom's burst (accounts.ratelimits).
+TRUSTED_SCHOOL_NETWORKS = env.list("TRUSTED_SCHOOL_NETWORKS", default=[])
+SCHOOL_NETWORK_RATE_LIMITS = {
+    "login": "300/m/ip",
+    "login_failed": "100/m/ip,5/5m/key",
+    "signup": "200/m/ip",
+    "reset_password": "200/m/ip,5/m/key",
+    "reset_password_from_key": "200/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Teknikcollege Stockholm"
@@ -241,7 +302,8 @@ REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", default=not DEBUG)
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_allauth: the portal's wording of allauth's Swedish (scripts/allauth_sv_overrides.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -273,9 +335,39 @@ STORAGES = {
         )
     },
 }
+# Media on several hosts: uploads in an S3-compatible bucket (college_portal/storage.py). No
+# bucket is public: every file is served by the portal's views, which check who asks.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    _s3 = {
+        "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+        "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env("S3_REGION", default="") or None,
+        "default_acl": None,  # the bucket's own (private) policy, never public-read
+        "querystring_auth": False,  # no signed links: the views stream each file
+        "file_overwrite": False,  # as on disk: a second file of one name gets a new name
+    }
+    _private_bucket = env("S3_PRIVATE_BUCKET", default="")
+    STORAGES["default"] = {
+        "BACKEND": "college_portal.storage.S3Storage",
+        "OPTIONS": {**_s3, "bucket_name": S3_BUCKET, "location": "media", "base_url": MEDIA_URL},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "college_portal.storage.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            # A bucket of its own, or the prefix private/ of the same bucket.
+            "bucket_name": _private_bucket or S3_BUCKET,
+            "location": "" if _private_bucket else "private",
+            "base_url": "/private/",
+        },
+    }
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, now
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+# Everything one request may send (files included; Django caps only the non-file part): 413 above.
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1024)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -290,6 +382,8 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A form that fails its CSRF check gets the portal's page, in its language (not Django's).
+CSRF_FAILURE_VIEW = "college_portal.legal.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -304,10 +398,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# --- Logs and error reports (college_portal/logging.py, docs/deployment.md) ------------------
+# JSON lines on stdout in production (LOG_FORMAT=json|text); a 500 is mailed to ADMINS
+# ("Name <a@b>,Other <c@d>") when DEBUG is off, and sent to SENTRY_DSN (Sentry, GlitchTip) if set.
+ADMINS = getaddresses([env("ADMINS", default="")])
+LOGGING = logging_config(
+    json=env("LOG_FORMAT", default="text" if DEBUG else "json") == "json",
+    level=env("LOG_LEVEL", default="INFO"),
+    admins=ADMINS,
+)
+# Celery's worker keeps the LOGGING above instead of installing its own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
