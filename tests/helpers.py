@@ -1,9 +1,11 @@
 """The tests' own helpers, one of each: addresses in a language, the Swedish text of a message,
 posting like a browser, small real files, reading a page as a tree, invitations, accessibility
-checks and waiting for a worker. Fixtures live in the conftest.py files, helpers here."""
+checks, waiting for a worker, and a service that is down or hung (a closed port, a listener that
+never answers). Fixtures live in the conftest.py files, helpers here."""
 
 import io
 import re
+import socket
 import threading
 import time
 from datetime import timedelta
@@ -338,3 +340,47 @@ def all_at_once(work, arguments, refused=(ValidationError,)):
 
 def outcomes(results):
     return sorted(kind for kind, _value in results)
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def closed_port():
+    """A local port nothing listens on: connecting is refused at once (a service that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class HungServer:
+    """A local TCP server that accepts every connection and never answers (a hung service),
+    as a context manager. `port`; `accepted`, how many connections it has taken."""
+
+    def __init__(self):
+        self._socket = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self._socket.settimeout(0.05)
+        self.port = self._socket.getsockname()[1]
+        self.accepted = 0
+        self._held = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                conn, _address = self._socket.accept()
+            except TimeoutError:
+                continue
+            self._held.append(conn)
+            self.accepted += 1
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+        for conn in self._held:
+            conn.close()
