@@ -211,4 +211,13 @@ def init_sentry(dsn, *, environment, release, traces_sample_rate):
         environment=environment,
         release=release or None,
         traces_sample_rate=traces_sample_rate,
+        before_send=_tag_request_id,
     )
+
+
+def _tag_request_id(event, hint):
+    """The report names the request id its log lines carry (and the proxy's log)."""
+    request_id = request_id_var.get()
+    if request_id:
+        event.setdefault("tags", {})["request_id"] = request_id
+    return event

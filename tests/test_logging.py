@@ -195,7 +195,9 @@ def sentry_listener():
 def test_sentry_starts_only_with_a_dsn(sentry_listener):
     probe = (
         "import sentry_sdk\n"
+        "from college_portal.logging import request_id_var\n"
         "print(sentry_sdk.get_client().is_active())\n"
+        "request_id_var.set('req-sentry-0001')\n"
         "sentry_sdk.capture_message('probe from the portal')\n"
         "sentry_sdk.flush(5)\n"
     )
@@ -208,6 +210,9 @@ def test_sentry_starts_only_with_a_dsn(sentry_listener):
     [(address, body)] = Collector.received
     assert address == "/api/42/envelope/"
     assert b"probe from the portal" in body
+    event = json.loads(body.splitlines()[-1])
+    assert event["tags"]["request_id"] == "req-sentry-0001"
+    assert "user" not in event
 
 
 def test_production_logs_json_and_debug_logs_text():
