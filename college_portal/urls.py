@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import health, views
+from .legal import views as legal
 
 # The admin's own login would bypass allauth's rate limits and second factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -26,6 +27,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("about/"), views.about, name="about"),
+    path(_("privacy/"), legal.privacy, name="privacy"),
+    path(_("accessibility/"), legal.accessibility, name="accessibility"),
+    path(_("accessibility/feedback/"), legal.accessibility_feedback, name="accessibility_feedback"),
+    path(_("contact/"), legal.contact, name="contact"),
     path(_("dashboard/"), views.dashboard, name="dashboard"),
     path(_("profile/"), views.profile, name="profile"),
     path(_("my-data/"), views.my_data, name="my_data"),
@@ -38,3 +43,6 @@ urlpatterns += i18n_patterns(
     path("", include("placements.urls")),
     prefix_default_language=True,
 )
+
+# A malformed or suspicious request (e.g. an unknown Host) gets the portal's page, in its language.
+handler400 = legal.bad_request

@@ -56,6 +56,11 @@ ACCESS = {
     # The shell: public pages, one's own pages, the leads' pages and files.
     "home": ("get", None, EVERYONE),
     "about": ("get", None, EVERYONE),
+    # The legal pages: open to everyone, the feedback form too (tests/test_legal_pages.py).
+    "privacy": ("get", None, EVERYONE),
+    "accessibility": ("get", None, EVERYONE),
+    "accessibility_feedback": ("get", None, EVERYONE),
+    "contact": ("get", None, EVERYONE),
     "dashboard": ("get", None, SIGNED_IN),
     "profile": ("get", None, SIGNED_IN),
     "my_data": ("get", None, SIGNED_IN),
