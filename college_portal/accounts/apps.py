@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self):
-        from . import hooks, language  # noqa: F401
+        from . import hooks, language, ratelimits  # noqa: F401
 
         hooks.register()
+        ratelimits.install()
