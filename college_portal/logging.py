@@ -1,6 +1,6 @@
 """Operations logging: one request id per request (from the proxy's X-Request-ID or made here),
 carried to every log record of that request and to the Celery tasks it enqueues; JSON lines on
-stdout; the optional Sentry-compatible error reporting.
+the standard error stream; the optional Sentry-compatible error reporting.
 
 What a record carries: time, level, logger, message, request_id, user_id (the account's number)
 and, for the one line per request, method, route (the URL pattern's name, never the path: paths
@@ -113,12 +113,14 @@ class JsonFormatter(_JsonFormatter):
 
 
 def logging_config(*, json, level, admins):
-    """The LOGGING setting: everything to stdout (JSON or text), errors of Django (a 500) also
-    mailed to ADMINS when DEBUG is off."""
+    """The LOGGING setting: everything to stderr (JSON or text), errors of Django (a 500) also
+    mailed to ADMINS when DEBUG is off. Not stdout: that is where management commands write
+    what they produce (dumpdata, run_job --list), which a log line must never corrupt;
+    container platforms collect both streams alike."""
     handlers = {
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": "json" if json else "text",
             "filters": ["request_context"],
         },

@@ -158,7 +158,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = "Europe/Stockholm"
 # A broker that accepts TCP and never answers must not block a request: fail fast (a publish
-# gives up after the 0.5 s socket timeout; the outbox's breaker then skips publishing for a
+# gives up after the 0.3 s socket timeout; the outbox's breaker then skips publishing for a
 # while), the outbox relay sends what was not enqueued. The worker's waiting for tasks is not
 # bound by socket_timeout (kombu's event loop).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -167,8 +167,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Above the longest task (time limit 90 s, retries are re-published), so an unacked
     # task is redelivered only when its worker really died.
     "visibility_timeout": 3600,
-    "socket_connect_timeout": 0.5,
-    "socket_timeout": 0.5,
+    "socket_connect_timeout": 0.3,
+    "socket_timeout": 0.3,
     "max_retries": 0,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
@@ -399,7 +399,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logs and error reports (college_portal/logging.py, docs/deployment.md) ------------------
-# JSON lines on stdout in production (LOG_FORMAT=json|text); a 500 is mailed to ADMINS
+# JSON lines on stderr in production (LOG_FORMAT=json|text); a 500 is mailed to ADMINS
 # ("Name <a@b>,Other <c@d>") when DEBUG is off, and sent to SENTRY_DSN (Sentry, GlitchTip) if set.
 ADMINS = getaddresses([env("ADMINS", default="")])
 LOGGING = logging_config(

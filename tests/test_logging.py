@@ -1,4 +1,4 @@
-"""Operations logging as an operator reads it: one JSON line per request on stdout with the
+"""Operations logging as an operator reads it: one JSON line per request with the
 request id the response answers in X-Request-ID and the account's number, never an e-mail
 address or a name; a forged request id is replaced; a 500 is mailed to ADMINS when DEBUG is
 off; Sentry starts only with SENTRY_DSN set."""
@@ -38,7 +38,7 @@ urlpatterns = [path("broken/", broken_view)]
 
 @pytest.fixture
 def log_lines():
-    """The logging the production settings configure (JSON, ADMINS mailed), its stdout read
+    """The logging the production settings configure (JSON, ADMINS mailed), its stream read
     back as parsed lines; the test settings' logging comes back after the test."""
     logging.config.dictConfig(logging_config(json=True, level="INFO", admins=ADMINS))
     console = next(h for h in logging.getLogger().handlers if h.name == "console")
@@ -222,6 +222,9 @@ def test_production_logs_json_and_debug_logs_text():
     )
     production = {"DEBUG": "False", "SECRET_KEY": "k" * 50}
     assert settings_in_subprocess(probe, **production).strip() == "JsonFormatter"
+    # On stderr: a command's own output (dumpdata > file) never gets a log line in it.
+    probe_stream = "import logging, sys\nprint(logging.getLogger().handlers[0].stream is sys.stderr)"
+    assert settings_in_subprocess(probe_stream, **production).strip() == "True"
     assert settings_in_subprocess(probe, **production, LOG_FORMAT="text").strip() == "Formatter"
     assert settings_in_subprocess(probe, DEBUG="True").strip() == "Formatter"
     assert settings_in_subprocess(probe, DEBUG="True", LOG_FORMAT="json").strip() == (
