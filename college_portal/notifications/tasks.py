@@ -15,8 +15,6 @@ def send_notification(self, notification_id):
 
 @shared_task
 def relay_unsent():
-    """Every minute: enqueue pending rows whose time has come (broker was down, worker died)."""
-    ids = due_notification_ids()
-    for pk in ids:
-        enqueue(pk)
-    return len(ids)
+    """Every minute: enqueue pending rows whose time has come (the broker was down) and rows
+    whose sending attempt stopped (the worker died); returns how many were handed over."""
+    return sum(enqueue(pk) for pk in due_notification_ids())
