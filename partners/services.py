@@ -305,8 +305,7 @@ def update_profile(*, organisation, user, description, website, logo=None, remov
     organisation.description = description
     organisation.website = website
     if remove_logo and organisation.logo:
-        organisation.logo.delete(save=False)
-        organisation.logo = ""
+        organisation.logo = ""  # the old file goes after commit (college_portal.files)
     if logo:
         organisation.logo = logo
     organisation.save()

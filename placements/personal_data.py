@@ -3,6 +3,9 @@ applications and bookings stay as anonymous rows so companies' statistics still 
 
 from django.db.models import Q
 
+from college_portal.files import delete_after_commit
+from college_portal.uploads import private_storage
+
 from .models import (
     UNDECIDED,
     Application,
@@ -92,8 +95,11 @@ def _leave_everything_open(user):
 
 def erase(user):
     _leave_everything_open(user)
-    for application in Application.objects.filter(student=user).exclude(cv=""):
-        application.cv.delete(save=False)
+    # The files go once the deletion commits; a rollback keeps them with their rows.
+    delete_after_commit(
+        private_storage(),
+        Application.objects.filter(student=user).exclude(cv="").values_list("cv", flat=True),
+    )
     Application.objects.filter(student=user).update(motivation="", cv="", decision_message="")
     StatusChange.objects.filter(application__student=user).update(message="")
     Booking.objects.filter(booked_by=user).update(teacher_contact="")

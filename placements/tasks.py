@@ -24,3 +24,11 @@ def report_passed_deadlines():
 @shared_task
 def send_weekly_digests():
     return notifications.send_weekly_digests()
+
+
+@shared_task
+def erase_expired_cvs():
+    """CVs of applications over for longer than CV_RETENTION_DAYS: file deleted, field cleared."""
+    from .retention import erase_expired_cvs
+
+    return {"erased": erase_expired_cvs()}

@@ -129,11 +129,15 @@ def test_scheduler_runs_each_job_at_its_time(tmp_path, ran):
     counts = {name: ran.count(name) for name in set(ran)}
     assert counts.pop("relay-unsent-notifications") == 11 * 60
     assert counts == {
+        "erase-expired-cvs": 1,
+        "clear-expired-sessions": 1,
         "remind-expiring-agreements": 1,
         "report-passed-deadlines": 1,
         "remind-study-visits": 1,
         "weekly-offer-digest": 1,
     }
+    assert firsts["erase-expired-cvs"] == "03:15"
+    assert firsts["clear-expired-sessions"] == "03:30"
     assert firsts["remind-expiring-agreements"] == "07:00"
     assert firsts["report-passed-deadlines"] == "07:30"
     assert firsts["remind-study-visits"] == "08:00"
@@ -152,6 +156,8 @@ def test_scheduler_started_later_catches_up_once_on_what_it_missed(tmp_path, ran
     scheduler.tick()
     scheduler.tick()
     assert sorted(ran) == [
+        "clear-expired-sessions",
+        "erase-expired-cvs",
         "relay-unsent-notifications",
         "remind-expiring-agreements",
         "remind-study-visits",
