@@ -86,7 +86,7 @@ def test_hung_redis_costs_one_short_wait_then_none(caplog):
         _, rest = timed(exercise, cache)
         accepted = hung.accepted
 
-    assert first < 0.5, "the read timeout is short"
+    assert first < 0.7, "the read timeout is short (0.3 s)"
     assert rest < 0.2, "the circuit is open: nobody waits for Redis again"
     assert accepted == 1, "no new attempt on Redis while the circuit is open"
     assert len(outage_records(caplog, logging.WARNING)) == 1
@@ -101,7 +101,7 @@ def test_threads_share_the_open_circuit_and_the_fallback():
         value, elapsed = timed(other_thread.get, "history")
 
     assert value == [1.0]
-    assert elapsed < 0.1
+    assert elapsed < 0.2, "the other thread did not wait for Redis"
 
 
 def test_redis_is_tried_again_after_the_wait(caplog):
