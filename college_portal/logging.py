@@ -15,6 +15,9 @@ import uuid
 from contextvars import ContextVar
 
 from celery.signals import before_task_publish, task_postrun, task_prerun
+from django.core.signals import request_finished
+from django.dispatch import receiver
+from django.utils import log
 from django.utils.functional import empty
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
@@ -61,41 +64,52 @@ class RequestIDMiddleware:
 
     def __call__(self, request):
         request.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
-        id_token = request_id_var.set(request.request_id)
-        request_token = request_var.set(request)
+        # Kept until the response is finished (request_finished below), not only until this
+        # returns: Django logs a 4xx ("Not Found: …") after the middleware is done.
+        request_id_var.set(request.request_id)
+        request_var.set(request)
         started = time.monotonic()
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request.request_id
-            match = getattr(request, "resolver_match", None)
-            request_logger.info(
-                "%s %s %s",
-                request.method,
-                match.view_name if match else "-",
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "route": match.view_name if match else None,
-                    "status": response.status_code,
-                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                },
-            )
-            return response
-        finally:
-            request_var.reset(request_token)
-            request_id_var.reset(id_token)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.request_id
+        match = getattr(request, "resolver_match", None)
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            match.view_name if match else "-",
+            response.status_code,
+            extra={
+                "method": request.method,
+                "route": match.view_name if match else None,
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            },
+        )
+        return response
+
+
+@receiver(request_finished, dispatch_uid="portal-request-id-finished")
+def _request_done(**kwargs):
+    request_var.set(None)
+    request_id_var.set(None)
 
 
 class RequestContextFilter(logging.Filter):
-    """On the handlers: adds request_id and user_id to every record, and drops the request
-    object Django attaches to its own records (its text would carry the path and headers)."""
+    """On the handlers: adds request_id and user_id to every record. (The request object Django
+    attaches to its own records stays for the ADMINS mail; the JSON lines leave it out.)"""
 
     def filter(self, record):
         record.request_id = request_id_var.get()
         record.user_id = current_user_id(request_var.get())
-        if hasattr(record, "request"):
-            del record.request
         return True
+
+
+class AdminEmailHandler(log.AdminEmailHandler):
+    """Django's report to ADMINS, with the request id in the subject: the mail leads to the
+    request's log lines, its Sentry report and the proxy's log."""
+
+    def format_subject(self, subject):
+        request_id = request_id_var.get()
+        return super().format_subject(f"{subject} [{request_id}]" if request_id else subject)
 
 
 class JsonFormatter(_JsonFormatter):
@@ -129,7 +143,7 @@ def logging_config(*, json, level, admins):
     if admins:
         handlers["mail_admins"] = {
             "level": "ERROR",
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "college_portal.logging.AdminEmailHandler",
             "filters": ["require_debug_false", "request_context"],
             "include_html": False,
         }

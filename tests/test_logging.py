@@ -100,6 +100,21 @@ def test_a_bad_request_id_is_replaced_by_a_new_one(client, log_lines, sent):
 
 
 @pytest.mark.django_db
+def test_djangos_own_lines_of_a_request_carry_its_id_and_none_is_left_behind(client, log_lines):
+    response = client.get("/sv/no-such-page/", HTTP_X_REQUEST_ID="req-0000-missing")
+
+    assert response.status_code == 404
+    lines = log_lines()
+    # Django's "Not Found" warning is written after the middleware returned.
+    [warning] = [line for line in lines if line["logger"] == "django.request"]
+    assert warning["request_id"] == "req-0000-missing"
+    assert [line["request_id"] for line in request_lines(lines)] == ["req-0000-missing"]
+    # A line written after the request (a management command, the next job) has no id.
+    logging.getLogger("college_portal.test").warning("after the request")
+    assert log_lines()[-1]["request_id"] is None
+
+
+@pytest.mark.django_db
 def test_without_a_header_each_request_gets_an_id_of_its_own(client, log_lines):
     first = client.get(url("home"))["X-Request-ID"]
     second = client.get(url("home"))["X-Request-ID"]
@@ -121,7 +136,9 @@ def test_with_debug_off_an_unhandled_error_is_mailed_to_admins(client, settings,
     [message] = mail.outbox
     assert message.to == ["drift@teknikcollege.example"]
     assert "Internal Server Error" in message.subject
-    assert "RuntimeError\nthe view broke" in message.body
+    assert message.subject.endswith("[req-4711-broken]")
+    assert "RuntimeError at /broken/\nthe view broke" in message.body
+    assert "Request Method: GET" in message.body  # Django's report, with the request
     assert message.alternatives == []  # include_html off: no page of local variables
     error = next(line for line in log_lines() if line["level"] == "ERROR")
     assert error["request_id"] == "req-4711-broken"
