@@ -89,11 +89,17 @@ def healthz(request):
             checks["redis"] = "ok" if cache.get("healthz") == "ok" else "error: no answer"
         except Exception as exc:
             checks["redis"] = f"error: {type(exc).__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    # Without the database nothing works: 503 takes this process out of the load balancer.
+    # Without Redis the portal still serves (the cache falls back, the outbox relay sends what
+    # was not enqueued): 200 with "degraded", so an outage of Redis does not take every web
+    # process out of service at once, and the operator still reads what is wrong.
+    if checks["database"] != "ok":
+        status, code = "unavailable", 503
+    elif any(value != "ok" for value in checks.values()):
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, "checks": checks}, status=code)
 
 
 @role_required(staff=True)

@@ -49,7 +49,7 @@ def test_database_down_answers_503(client):
     assert "refused" not in response.content.decode()
 
 
-def test_redis_configured_but_down_answers_503(client, settings):
+def test_redis_configured_but_down_is_degraded_not_unavailable(client, settings):
     settings.REDIS_URL = UNREACHABLE_REDIS
     settings.CACHES = {
         "default": {
@@ -61,8 +61,9 @@ def test_redis_configured_but_down_answers_503(client, settings):
 
     response, body = health(client)
 
-    assert response.status_code == 503
-    assert body["status"] == "unavailable"
+    # The portal serves without Redis; readiness says so without taking the process out.
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["redis"].startswith("error: ")
 
