@@ -98,7 +98,10 @@ def test_nothing_is_fetched_from_outside_or_baked_in_as_a_secret():
 
 def test_compose_runs_the_whole_portal(compose):
     services = compose["services"]
-    assert set(services) == {"db", "redis"} | APP_SERVICES
+    assert set(services) == {"db", "redis", "backup"} | APP_SERVICES
+    # The backup runs only when asked (`docker compose run --rm backup`), never with `up`.
+    assert services["backup"]["profiles"] == ["tools"]
+    assert services["backup"]["image"] == services["web"]["image"]
     # One image for every role of the portal.
     assert len({services[name]["image"] for name in APP_SERVICES}) == 1
     assert all(services[name]["build"]["dockerfile"] == "Containerfile" for name in APP_SERVICES)
