@@ -7,7 +7,8 @@ by it. Each app fills it from its `AppConfig.ready()` (its `hooks.register()`), 
 - report sections: the partnership report's parts, each a function returning a `Section`;
 - mail attachments: per notification kind, a function returning (filename, content, type)s;
 - demo steps: what `load_demo` creates, in order;
-- personal data: what each app exports about a person and how it anonymises them.
+- personal data: what each app exports about a person and how it anonymises them;
+- yearly evidence: per Teknikcollege criterion (1..8), the tables of the yearly report.
 """
 
 from collections import defaultdict
@@ -31,6 +32,7 @@ class Registry:
     attachments: dict = field(default_factory=dict)
     demo_steps: list = field(default_factory=list)
     personal_data: list = field(default_factory=list)
+    yearly_evidence: dict = field(default_factory=lambda: defaultdict(list))
 
 
 registry = Registry()
@@ -91,3 +93,24 @@ def register_personal_data(export, erase, order=100):
     """`export(user)` returns (key, JSON-able data); `erase(user)` removes or anonymises the
     person's data of that app, keeping what statistics need."""
     _add(registry.personal_data, order, (export, erase))
+
+
+YEARLY_CRITERIA = range(1, 9)
+
+
+def register_yearly_evidence(criterion, func, order=100):
+    """`func(period)` returns a list of `college_portal.reports.Table` for Teknikcollege's
+    criterion `criterion` (1..8) over `period` (`.year`, `.start`, `.end`: dates, inclusive;
+    `college_portal.yearly.period.Period`). Cells are plain strings and numbers, so a frozen
+    year stores them as they were. Compute from the period's dates, never from "now"."""
+    if criterion not in YEARLY_CRITERIA:
+        raise ValueError(f"criterion must be 1..8, not {criterion!r}")
+    _add(registry.yearly_evidence[criterion], order, func)
+
+
+def yearly_evidence(criterion, period):
+    """Every registered table of `criterion` for `period`, in registration order."""
+    tables = []
+    for _order, func in registry.yearly_evidence[criterion]:
+        tables.extend(func(period) or [])
+    return tables

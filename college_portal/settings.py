@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partners",
     "programs",
     "placements",
+    "college_portal.yearly",
     # Last: a file goes with its row, or with the upload that replaces it, after commit.
     "django_cleanup.apps.CleanupConfig",
 ]
