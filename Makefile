@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install worker beat up migrate demo messages lint bench clean
+.PHONY: run test install worker beat up migrate demo messages lint bench backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,16 @@ messages: install
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# The database (pg_dump -Fc, or SQLite's backup API) and every stored file its rows point to,
+# with a SHA-256 manifest, in one folder under BACKUP_DIR (default var/backups).
+backup: install
+	$(BIN)/python manage.py backup
+
+# make restore BACKUP=var/backups/portal-… [RESTORE_ARGS=--force]: checksums first, then the
+# database named by DATABASE_URL (empty unless --force) and the files through the storages.
+restore: install
+	$(BIN)/python manage.py restore $(BACKUP) $(RESTORE_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

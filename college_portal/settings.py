@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE = {
 # Days a CV is kept after its application is over (declined, completed, withdrawn, or the
 # placement's period ended); then the erase-expired-cvs job deletes it.
 CV_RETENTION_DAYS = env.int("CV_RETENTION_DAYS", default=180)
+# Where `make backup` writes (manage.py backup; college_portal/backup.py).
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
 
 # --- E-mail ---------------------------------------------------------------------------------
 if env("EMAIL_URL", default=""):
