@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from college_portal.uploads import ImageValidator, PdfValidator, private_storage
+from college_portal.validators import sane_date_constraint, validate_sane_date
 
 from .municipalities import MUNICIPALITY_CHOICES
 from .validators import normalise_organisation_number, validate_organisation_number
@@ -163,7 +164,9 @@ class PartnerRole(models.Model):
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="roles"
     )
     role = models.CharField(_("role"), max_length=30, choices=PartnerRoleKind.choices)
-    since = models.DateField(_("since"), default=timezone.localdate)
+    since = models.DateField(
+        _("since"), default=timezone.localdate, validators=[validate_sane_date]
+    )
 
     class Meta:
         verbose_name = _("partnership role")
@@ -171,6 +174,7 @@ class PartnerRole(models.Model):
         ordering = ["organisation", "role"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "role"], name="one_role_per_kind"),
+            sane_date_constraint("since", name="partner_role_since_in_range"),
         ]
 
     def __str__(self):
@@ -257,8 +261,10 @@ class TokenInvitation(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), validators=[validate_sane_date])
+    accepted_at = models.DateTimeField(
+        _("accepted"), null=True, blank=True, validators=[validate_sane_date]
+    )
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("accepted by"),
@@ -293,6 +299,14 @@ class Invitation(TokenInvitation):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        constraints = [
+            sane_date_constraint(
+                "expires_at", name="invitation_expires_at_in_range", with_time=True
+            ),
+            sane_date_constraint(
+                "accepted_at", name="invitation_accepted_at_in_range", null=True, with_time=True
+            ),
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
@@ -354,10 +368,16 @@ class Agreement(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     scope = models.TextField(_("scope"), blank=True)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    valid_from = models.DateField(_("valid from"))
+    signed_on = models.DateField(
+        _("signed on"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    valid_from = models.DateField(_("valid from"), validators=[validate_sane_date])
     valid_to = models.DateField(
-        _("valid to"), null=True, blank=True, help_text=_("Empty: until further notice.")
+        _("valid to"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: until further notice."),
+        validators=[validate_sane_date],
     )
     document = models.FileField(
         _("document (PDF)"),
@@ -396,6 +416,9 @@ class Agreement(models.Model):
                 | Q(signed_on__lte=models.F("valid_to")),
                 name="agreement_signed_before_end",
             ),
+            sane_date_constraint("signed_on", name="agreement_signed_on_in_range", null=True),
+            sane_date_constraint("valid_from", name="agreement_valid_from_in_range"),
+            sane_date_constraint("valid_to", name="agreement_valid_to_in_range", null=True),
         ]
 
     def __str__(self):
@@ -514,8 +537,10 @@ class SteeringGroupMember(models.Model):
         related_name="steering_memberships",
     )
     is_chair = models.BooleanField(_("chair"), default=False)
-    from_date = models.DateField(_("from"), default=timezone.localdate)
-    to_date = models.DateField(_("to"), null=True, blank=True)
+    from_date = models.DateField(
+        _("from"), default=timezone.localdate, validators=[validate_sane_date]
+    )
+    to_date = models.DateField(_("to"), null=True, blank=True, validators=[validate_sane_date])
 
     class Meta:
         verbose_name = _("steering-group member")
@@ -531,6 +556,8 @@ class SteeringGroupMember(models.Model):
                 condition=Q(is_chair=True, to_date__isnull=True),
                 name="one_open_chair_per_group",
             ),
+            sane_date_constraint("from_date", name="steering_member_from_in_range"),
+            sane_date_constraint("to_date", name="steering_member_to_in_range", null=True),
         ]
 
     def __str__(self):
@@ -551,7 +578,7 @@ class Meeting(models.Model):
         on_delete=models.CASCADE,
         related_name="meetings",
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_sane_date])
     minutes = models.FileField(
         _("minutes (PDF)"),
         upload_to="minutes/",
@@ -567,6 +594,7 @@ class Meeting(models.Model):
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["group", "date"], name="one_meeting_per_group_and_day"),
+            sane_date_constraint("date", name="meeting_date_in_range"),
         ]
 
     def __str__(self):

@@ -106,8 +106,12 @@ class Offer(models.Model):
     application_deadline = models.DateField(
         _("application deadline"), null=True, blank=True, validators=[validate_sane_date]
     )
-    period_start = models.DateField(_("period starts"), null=True, blank=True, validators=[validate_sane_date])
-    period_end = models.DateField(_("period ends"), null=True, blank=True, validators=[validate_sane_date])
+    period_start = models.DateField(
+        _("period starts"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    period_end = models.DateField(
+        _("period ends"), null=True, blank=True, validators=[validate_sane_date]
+    )
     contact_name = models.CharField(_("contact person"), max_length=150)
     contact_email = models.EmailField(_("contact e-mail"))
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
@@ -124,7 +128,9 @@ class Offer(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True, validators=[validate_sane_date])
+    published_at = models.DateTimeField(
+        _("published"), null=True, blank=True, validators=[validate_sane_date]
+    )
     # Title (A), municipality (B) and description (C), kept current by placements.search on
     # PostgreSQL (Swedish configuration, GIN index); unused on SQLite (icontains there). The
     # organisation's name is matched through the organisation's own vector.
@@ -153,9 +159,7 @@ class Offer(models.Model):
                 name="offer_period_valid",
             ),
             models.CheckConstraint(condition=Q(places__gte=1), name="offer_places_positive"),
-            sane_date_constraint(
-                "application_deadline", name="offer_deadline_in_range", null=True
-            ),
+            sane_date_constraint("application_deadline", name="offer_deadline_in_range", null=True),
             sane_date_constraint("period_start", name="offer_period_start_in_range", null=True),
             sane_date_constraint("period_end", name="offer_period_end_in_range", null=True),
             sane_date_constraint(
@@ -362,10 +366,18 @@ class Application(models.Model):
         default=ApplicationStatus.SUBMITTED,
     )
     decision_message = models.TextField(_("message to the student"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, validators=[validate_sane_date])
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, validators=[validate_sane_date])
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, validators=[validate_sane_date])
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, validators=[validate_sane_date])
+    submitted_at = models.DateTimeField(
+        _("submitted"), default=timezone.now, validators=[validate_sane_date]
+    )
+    decided_at = models.DateTimeField(
+        _("decided"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    completed_at = models.DateTimeField(
+        _("completed"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn"), null=True, blank=True, validators=[validate_sane_date]
+    )
     # 1 for the first application; 2 for the one new application allowed after withdrawing.
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1, editable=False)
 
@@ -452,7 +464,9 @@ class Booking(models.Model):
         _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
     )
     created_at = models.DateTimeField(_("booked"), auto_now_add=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, validators=[validate_sane_date])
+    cancelled_at = models.DateTimeField(
+        _("cancelled"), null=True, blank=True, validators=[validate_sane_date]
+    )
 
     objects = BookingQuerySet.as_manager()
 
@@ -497,7 +511,9 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12)
     message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now, validators=[validate_sane_date])
+    created_at = models.DateTimeField(
+        _("when"), default=timezone.now, validators=[validate_sane_date]
+    )
 
     class Meta:
         verbose_name = _("status change")
@@ -557,7 +573,11 @@ class StudentProfile(models.Model):
     # the student joined through the school's class invitation); only then do the school's
     # staff see the student's applications.
     school_confirmed_at = models.DateTimeField(
-        _("school link confirmed"), null=True, blank=True, editable=False, validators=[validate_sane_date]
+        _("school link confirmed"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[validate_sane_date],
     )
     school_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -574,7 +594,10 @@ class StudentProfile(models.Model):
         verbose_name_plural = _("student profiles")
         constraints = [
             sane_date_constraint(
-                "school_confirmed_at", name="profile_school_confirmed_at_in_range", null=True, with_time=True
+                "school_confirmed_at",
+                name="profile_school_confirmed_at_in_range",
+                null=True,
+                with_time=True,
             ),
         ]
 
@@ -638,7 +661,10 @@ class ClassInvitation(TokenInvitation):
                 "expires_at", name="class_invitation_expires_at_in_range", with_time=True
             ),
             sane_date_constraint(
-                "accepted_at", name="class_invitation_accepted_at_in_range", null=True, with_time=True
+                "accepted_at",
+                name="class_invitation_accepted_at_in_range",
+                null=True,
+                with_time=True,
             ),
         ]
 

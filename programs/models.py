@@ -8,7 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from college_portal.validators import sane_date_constraint, validate_sane_date
 from partners.models import Organisation, OrganisationKind, PartnerRoleKind
 from partners.municipalities import MUNICIPALITY_CHOICES
 
@@ -112,8 +114,10 @@ class Intake(models.Model):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="intakes"
     )
-    start_date = models.DateField(_("start date"))
-    application_deadline = models.DateField(_("application deadline"))
+    start_date = models.DateField(_("start date"), validators=[validate_sane_date])
+    application_deadline = models.DateField(
+        _("application deadline"), validators=[validate_sane_date]
+    )
     seats = models.PositiveSmallIntegerField(_("seats"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
@@ -131,6 +135,8 @@ class Intake(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "start_date"], name="one_intake_per_start"
             ),
+            sane_date_constraint("start_date", name="intake_start_in_range"),
+            sane_date_constraint("application_deadline", name="intake_deadline_in_range"),
         ]
 
     def __str__(self):
@@ -230,8 +236,8 @@ class RequirementQuerySet(models.QuerySet):
 class CompetenceRequirement(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", pgettext_lazy("requirement status", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("requirement status", "Rejected")
 
     class Importance(models.IntegerChoices):
         USEFUL = 1, _("Useful")
@@ -280,7 +286,9 @@ class CompetenceRequirement(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        _("decided"), null=True, blank=True, validators=[validate_sane_date]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -297,6 +305,9 @@ class CompetenceRequirement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(importance__gte=1, importance__lte=3), name="importance_1_to_3"
+            ),
+            sane_date_constraint(
+                "decided_at", name="requirement_decided_at_in_range", null=True, with_time=True
             ),
         ]
 
