@@ -18,3 +18,20 @@ def portal_base_url_set(app_configs, **kwargs):
             id="notifications.W001",
         )
     ]
+
+
+@register()
+def send_lease_outlasts_a_send(app_configs, **kwargs):
+    """A claim that runs out while its worker still sends lets the relay send a second copy."""
+    limit = settings.CELERY_TASK_TIME_LIMIT
+    if limit is None or settings.NOTIFICATION_SEND_LEASE > limit:
+        return []
+    return [
+        Warning(
+            f"NOTIFICATION_SEND_LEASE ({settings.NOTIFICATION_SEND_LEASE} s) is not longer than "
+            f"the task time limit ({limit} s): a slow send may be taken over by the relay and "
+            "the mail sent twice.",
+            hint="Set NOTIFICATION_SEND_LEASE above CELERY_TASK_TIME_LIMIT.",
+            id="notifications.W002",
+        )
+    ]

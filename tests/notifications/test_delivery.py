@@ -485,3 +485,12 @@ def test_only_project_leads_may_send_again(client, request, commit, who):
     assert "login" in response["Location"]
     assert Notification.objects.get(pk=row.pk).status == Status.UNCERTAIN
     assert mail.outbox == []
+
+
+def test_a_claim_shorter_than_a_send_may_take_is_warned_about(settings):
+    from college_portal.notifications.checks import send_lease_outlasts_a_send
+
+    assert send_lease_outlasts_a_send(None) == []  # the default: 120 s, above the 90 s limit
+    settings.NOTIFICATION_SEND_LEASE = settings.CELERY_TASK_TIME_LIMIT
+    [warning] = send_lease_outlasts_a_send(None)
+    assert warning.id == "notifications.W002"
