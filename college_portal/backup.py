@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import FileField
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -230,10 +231,13 @@ def _copy_files(folder, names):
 def _write_backup(folder, *, vendor, alias, now, log):
     columns = file_columns()
     dump = folder / ("database.dump" if vendor == "postgresql" else "database.sqlite3")
-    log(_("Database …"))
+    log(_("Copying the database"))
     dumper = _dump_postgres if vendor == "postgresql" else _dump_sqlite
     names = dumper(alias, dump, columns)
-    log(_("Files: %(count)s …") % {"count": len(names)})
+    log(
+        ngettext("Copying %(count)s file", "Copying %(count)s files", len(names))
+        % {"count": len(names)}
+    )
     files, missing = _copy_files(folder, names)
     manifest = {
         "format": FORMAT,
@@ -420,13 +424,16 @@ def restore_backup(folder, *, alias="default", force=False, log=lambda message: 
     columns = _columns_by_key()
     pending = _files_to_put_back(manifest, columns, force)
 
-    log(_("Database …"))
+    log(_("Restoring the database"))
     database = folder / manifest["database"]["path"]
     if vendor == "postgresql":
         _restore_postgres(alias, database, force=force)
     else:
         _restore_sqlite(alias, database)
-    log(_("Files: %(count)s …") % {"count": len(pending)})
+    log(
+        ngettext("Restoring %(count)s file", "Restoring %(count)s files", len(pending))
+        % {"count": len(pending)}
+    )
     for entry in pending:
         _put_back(folder, entry, columns[entry["field"]].storage)
     return manifest, len(pending)

@@ -213,8 +213,8 @@ def test_sqlite_backup_restores_every_row_and_file(data_and_files, tmp_path):
     assert stored_files(media / "public") == data_and_files["public"]
 
 
-def refused(folder):
-    with translation.override("en"), pytest.raises(CommandError) as refusal:
+def refused(folder, language="en"):
+    with translation.override(language), pytest.raises(CommandError) as refusal:
         call_command("restore", str(folder), stdout=StringIO(), stderr=StringIO())
     return str(refusal.value)
 
@@ -233,6 +233,7 @@ def test_a_changed_file_in_the_backup_is_refused(data_and_files, tmp_path):
 
     assert "changed or damaged" in message and "nothing was restored" in message
     assert f"{cv['path']} (checksum differs)" in message
+    assert "har ändrats eller skadats" in refused(folder, "sv")  # Swedish by default
 
 
 def test_a_changed_or_missing_dump_is_refused(data_and_files, tmp_path):

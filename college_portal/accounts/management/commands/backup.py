@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from college_portal.backup import BackupError, create_backup
 
@@ -29,7 +30,11 @@ class Command(BaseCommand):
             )
         self.stderr.write(
             self.style.SUCCESS(
-                _("Backup of the database and %(count)s files written.")
+                ngettext(
+                    "Backup of the database and %(count)s file written.",
+                    "Backup of the database and %(count)s files written.",
+                    len(manifest["files"]),
+                )
                 % {"count": len(manifest["files"])}
             )
         )

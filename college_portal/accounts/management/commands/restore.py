@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from college_portal.backup import BackupError, backup_dir, restore_backup, verify
 
@@ -37,7 +38,11 @@ class Command(BaseCommand):
                 manifest = verify(folder)
                 self.stdout.write(
                     self.style.SUCCESS(
-                        _("The backup is whole: the database and %(count)s files match.")
+                        ngettext(
+                            "The backup is whole: the database and %(count)s file match.",
+                            "The backup is whole: the database and %(count)s files match.",
+                            len(manifest["files"]),
+                        )
                         % {"count": len(manifest["files"])}
                     )
                 )
@@ -47,7 +52,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(
-                _("Restored the database of %(when)s and %(count)s files.")
+                ngettext(
+                    "Restored the database of %(when)s and %(count)s file.",
+                    "Restored the database of %(when)s and %(count)s files.",
+                    written,
+                )
                 % {"when": manifest["created_at"], "count": written}
             )
         )
