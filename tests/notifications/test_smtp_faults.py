@@ -100,8 +100,17 @@ class WorkerProcess:
         return " ready." in self.log.read_text() and bool(self.children())
 
     def children(self):
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+        """The pool processes: whose parent (the 2nd field after the name in /proc/PID/stat)
+        is the worker's main process."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:  # gone meanwhile
+                continue
+            if int(fields[1]) == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
 
     def kill_child(self):
         """SIGKILL the pool process doing the work (the main process notices and starts a new
