@@ -362,6 +362,7 @@ def test_malformed_query_strings_answer_400_on_public_pages(client, world, value
     for address in (
         url("home"),
         url("placements:offer_list") + f"?q={value}",
+        url("programs:list") + f"?q=svarv{value}",
         url("placements:offer_list") + f"?kind=internship&municipality={value}",
         url("placements:offer_detail", world["open_offer"].pk) + f"?{value}=1",
         url("placements:unsubscribe", world["profile"].unsubscribe_token) + f"?x={value}",
