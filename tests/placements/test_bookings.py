@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 from icalendar import Calendar
 
@@ -254,4 +255,8 @@ def test_confirmation_mail_gives_the_time_in_stockholm(client, student, visit, c
         book(client, slot)
 
     [message] = mail.outbox
-    assert f"{starts:%Y-%m-%d} 09:00" in message.body
+    # Written as the pages write it, in the student's language: "15 januari 2027 09:00".
+    with translation.override(student.language):
+        day = date_format(starts, "j F Y")
+    assert f"{day} 09:00" in message.body
+    assert "08:00" not in message.body and "07:00" not in message.body
