@@ -3,12 +3,12 @@ partner companies (kravställare) set for them, with the courses that cover each
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from college_portal.validators import sane_date_constraint, validate_sane_date
 from partners.models import Organisation, OrganisationKind, PartnerRoleKind
@@ -165,6 +165,13 @@ class Course(models.Model):
     subject_area = models.CharField(
         _("subject area"), max_length=20, choices=SubjectArea.choices, default=SubjectArea.CNC
     )
+    areas = models.ManyToManyField(
+        "CompetenceArea",
+        verbose_name=_("competence areas"),
+        related_name="courses",
+        blank=True,
+        help_text=_("What the course teaches, on the axis companies state their needs on."),
+    )
 
     class Meta:
         verbose_name = _("course")
@@ -263,6 +270,12 @@ class CompetenceRequirement(models.Model):
     programmes = models.ManyToManyField(
         Programme, verbose_name=_("programmes"), related_name="requirements"
     )
+    areas = models.ManyToManyField(
+        "CompetenceArea",
+        verbose_name=_("competence areas"),
+        related_name="requirements",
+        blank=True,
+    )
     covered_by = models.ManyToManyField(
         Course,
         through="Coverage",
@@ -343,3 +356,181 @@ class Coverage(models.Model):
 
     def __str__(self):
         return f"{self.course} → {self.requirement}"
+
+
+# --- Industry's demand against education's supply (Teknikcollege criteria 4 and 5) -----------
+
+
+class CompetenceArea(models.Model):
+    """A field of competence (CNC turning, measuring and quality, …): the one axis on which
+    courses and requirements are tagged, companies state their demand and programmes supply."""
+
+    name_sv = models.CharField(_("name in Swedish"), max_length=120, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    ssyk_code = models.CharField(
+        _("occupation code (SSYK 2012)"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{1,4}$", _("An SSYK 2012 code is 1 to 4 digits."))],
+        help_text=_("E.g. 8211 Maskinställare och maskinoperatörer, metallarbete."),
+    )
+    occupation = models.CharField(_("occupation"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("competence area")
+        verbose_name_plural = _("competence areas")
+        ordering = ["order", "name_sv"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        """The name in the language of the page."""
+        return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv
+
+
+class InventoryRound(models.Model):
+    """A yearly needs inventory: the asked organisations state, per competence area, how many
+    people they expect to recruit within 1, 3 and 5 years."""
+
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    deadline = models.DateField(_("deadline"), validators=[validate_sane_date])
+    asked = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("asked organisations"),
+        related_name="inventory_rounds",
+        blank=True,
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("needs inventory round")
+        verbose_name_plural = _("needs inventory rounds")
+        ordering = ["-year", "-opened_at"]
+        constraints = [sane_date_constraint("deadline", name="inventory_deadline_in_range")]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None and self.deadline >= timezone.localdate()
+
+
+class NeedAnswer(models.Model):
+    """One organisation's stated need in one competence area in one round. Saving again makes a
+    new current row and keeps the earlier ones (current=False) as history."""
+
+    round = models.ForeignKey(
+        InventoryRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="answers"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="need_answers",
+    )
+    area = models.ForeignKey(
+        CompetenceArea,
+        verbose_name=_("competence area"),
+        on_delete=models.PROTECT,
+        related_name="need_answers",
+    )
+    within_1_year = models.PositiveIntegerField(
+        _("within 1 year"), default=0, validators=[MaxValueValidator(100_000)]
+    )
+    within_3_years = models.PositiveIntegerField(
+        _("within 3 years"), default=0, validators=[MaxValueValidator(100_000)]
+    )
+    within_5_years = models.PositiveIntegerField(
+        _("within 5 years"), default=0, validators=[MaxValueValidator(100_000)]
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+    current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("stated need")
+        verbose_name_plural = _("stated needs")
+        ordering = ["round", "organisation", "area", "-answered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation", "area"],
+                condition=Q(current=True),
+                name="one_current_need_answer",
+            ),
+            # "Within 3 years" includes the first year: the figures never shrink with time.
+            models.CheckConstraint(
+                condition=Q(within_3_years__gte=models.F("within_1_year"))
+                & Q(within_5_years__gte=models.F("within_3_years")),
+                name="need_grows_with_horizon",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.area}: {self.within_1_year}/{self.within_3_years}/{self.within_5_years}"
+
+
+class SupplyFigure(models.Model):
+    """Students admitted to and completing an intake in a year, entered by a project lead or
+    the providing school's staff. Saving again makes a new current row; earlier ones are kept
+    (current=False) as history."""
+
+    intake = models.ForeignKey(
+        Intake, verbose_name=_("intake"), on_delete=models.CASCADE, related_name="supply"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    admitted = models.PositiveIntegerField(
+        _("admitted"), default=0, validators=[MaxValueValidator(100_000)]
+    )
+    completed = models.PositiveIntegerField(
+        _("completed"), default=0, validators=[MaxValueValidator(100_000)]
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+    current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("supply figure")
+        verbose_name_plural = _("supply figures")
+        ordering = ["intake", "-year", "-entered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake", "year"], condition=Q(current=True), name="one_current_supply"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.intake} {self.year}: {self.admitted}/{self.completed}"
