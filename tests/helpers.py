@@ -250,7 +250,9 @@ def inline_management_data(*prefixes):
 
 # --------------------------------------------------------------------------------------------------
 
-PORTAL_APPS = ("accounts", "partners", "programs", "placements", "notifications", "activity")
+PORTAL_APPS = (
+    "accounts", "partners", "programs", "placements", "notifications", "activity", "yearly",
+)  # fmt: skip
 
 
 def database_state():

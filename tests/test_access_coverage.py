@@ -18,6 +18,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from college_portal.yearly.models import CriterionAssessment, FrozenReport
 from placements.models import (
     Application,
     ApplicationStatus,
@@ -119,6 +120,12 @@ ACCESS = {
     # visitor is asked to sign in or sign up with it; anyone signed in is someone else).
     "placements:invite_class": ("get", None, row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
     "placements:class_invitation": ("get", "token", row(GONE, GONE, GONE, GONE, GONE, GONE, GONE, OK)),
+    # The yearly report: project leads and steering-group members (none among these people;
+    # tests/yearly/test_access.py has them); only leads freeze a year.
+    "yearly:list": ("get", None, LEADS_ONLY),
+    "yearly:detail": ("get", "year", LEADS_ONLY),
+    "yearly:assess": ("post", "criterion", row(DENY, DENY, DENY, DENY, DENY, DENY, DONE, LOGIN)),
+    "yearly:freeze": ("post", "year", row(DENY, DENY, DENY, DENY, DENY, DENY, DONE, LOGIN)),
 }  # fmt: skip
 
 ACTION_DATA = {
@@ -131,6 +138,8 @@ ACTION_DATA = {
     },
     "placements:decide": lambda w: {"decision": "accept", "message": "Välkommen till oss!"},
     "placements:slot_cancel": lambda w: {"message": "Maskinen har gått sönder, tyvärr."},
+    "yearly:assess": lambda w: {"c2-text": "Samverkansavtal med alla kommuner i länet."},
+    "yearly:freeze": lambda w: {"confirm": "on"},
 }
 
 # Pages that write when shown (every other shown or refused page changes nothing), and why.
@@ -167,6 +176,8 @@ def target(world, kind, request):
             status=ApplicationStatus.ACCEPTED, decided_at=timezone.now()
         )
         return (world["application"].pk,)
+    if kind == "criterion":  # the yearly report's criterion 2 of this year
+        return (timezone.localdate().year, 2)
     if kind == "unconfirmed":
         StudentProfile.objects.filter(pk=world["profile"].pk).update(
             school_confirmed_at=None, school_confirmed_by=None
@@ -178,6 +189,7 @@ def target(world, kind, request):
         "token": world["token"],
         "profile_token": world["profile"].unsubscribe_token,
         "slot": world["booking"].slot_id,
+        "year": timezone.localdate().year,
     }
     return (by_key[kind],) if kind in by_key else (world[kind].pk,)
 
@@ -222,6 +234,10 @@ DONE_WHEN = {
     ),
     "placements:confirm_student": lambda w, p, before: profile(w).school_confirmed_by == p,
     "placements:reject_student": lambda w, p, before: profile(w).school_id is None,
+    "yearly:assess": lambda w, p, before: CriterionAssessment.objects.filter(
+        criterion=2, written_by=p
+    ).exists(),
+    "yearly:freeze": lambda w, p, before: FrozenReport.objects.filter(frozen_by=p).exists(),
 }
 
 
@@ -263,6 +279,8 @@ def page_shows(name, response, world):
         "placements:application_detail": world["application"].motivation,
         "placements:offer_bookings": world["visit"].title,
         "placements:booking_detail": world["visit"].title,
+        "yearly:list": "Årsrapport",
+        "yearly:detail": "Regional samverkan",
     }
     if name in shown:
         assert shown[name] in html

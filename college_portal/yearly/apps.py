@@ -6,3 +6,9 @@ class YearlyConfig(AppConfig):
     name = "college_portal.yearly"
     label = "yearly"
     verbose_name = _("Yearly report")
+
+    def ready(self):
+        from . import evidence, hooks
+
+        evidence.register()
+        hooks.register()
