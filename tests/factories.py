@@ -34,13 +34,17 @@ from placements.models import (
     StudentProfile,
 )
 from programs.models import (
+    CompetenceArea,
     CompetenceRequirement,
     Course,
     Coverage,
     Intake,
+    InventoryRound,
     Level,
+    NeedAnswer,
     Programme,
     ProgrammeCourse,
+    SupplyFigure,
 )
 
 PASSWORD = "test-pass-2026!"
@@ -195,6 +199,52 @@ def programme_with_courses(courses, **kwargs):
         ProgrammeCourse.objects.create(programme=programme, course=course, order=order)
         plan.append(course)
     return programme, plan
+
+
+class CompetenceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompetenceArea
+
+    name_sv = factory.Sequence(lambda n: f"Kompetensområde {n}")
+    name_en = factory.Sequence(lambda n: f"Competence area {n}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class InventoryRoundFactory(factory.django.DjangoModelFactory):
+    """A needs inventory round of this year, open for a month."""
+
+    class Meta:
+        model = InventoryRound
+
+    title = factory.Sequence(lambda n: f"Behovsinventering {n}")
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class NeedAnswerFactory(factory.django.DjangoModelFactory):
+    """A company's current answer in one area: 1, 3 and 5 people within 1, 3 and 5 years."""
+
+    class Meta:
+        model = NeedAnswer
+
+    round = factory.SubFactory(InventoryRoundFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    area = factory.SubFactory(CompetenceAreaFactory)
+    within_1_year = 1
+    within_3_years = 3
+    within_5_years = 5
+
+
+class SupplyFigureFactory(factory.django.DjangoModelFactory):
+    """The current admitted/completed figure of an intake in its start year."""
+
+    class Meta:
+        model = SupplyFigure
+
+    intake = factory.SubFactory(IntakeFactory)
+    year = factory.LazyAttribute(lambda o: o.intake.start_date.year)
+    admitted = 12
+    completed = 0
 
 
 # --------------------------------------------------------------------------------------------------
