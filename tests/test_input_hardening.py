@@ -494,3 +494,13 @@ def test_a_body_below_the_cap_reaches_the_form(client, student, world):
 
     assert response.status_code == 400
     assert [e.code for e in response.context["apply_form"].errors.as_data()["cv"]] == ["too_large"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["0001-01-01", "9999-12-31", "99999-01-01", "2024-13-45", "0000-00-00", "9" * 3000]
+)
+def test_absurd_dates_in_the_activity_filter_never_break_it(lead_client, world, typed):
+    for field in ("date_from", "date_to"):
+        response = lead_client.get(url("activity:list"), {field: typed})
+
+        assert response.status_code == 200
