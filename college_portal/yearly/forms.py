@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MAX_ASSESSMENT_LENGTH = 20_000
@@ -12,6 +13,13 @@ class AssessmentForm(forms.Form):
         max_length=MAX_ASSESSMENT_LENGTH,
         help_text=_("Saving keeps the earlier version in the history."),
     )
+
+    def __init__(self, *args, criterion, **kwargs):
+        super().__init__(*args, prefix=f"c{criterion.number}", **kwargs)
+        # Eight of these on one page: each label names its criterion.
+        self.fields["text"].label = gettext("The steering group's assessment of %(name)s") % {
+            "name": criterion.name
+        }
 
 
 class FreezeForm(forms.Form):

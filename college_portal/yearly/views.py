@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import can_freeze, can_read, can_write, readable_years, valid_year
-from .criteria import CRITERION_NUMBERS
+from .criteria import CRITERIA, CRITERION_NUMBERS
 from .exports import pdf_response, xlsx_response
 from .forms import AssessmentForm, FreezeForm
 from .models import FrozenReport
@@ -46,12 +46,7 @@ def _page(request, year, *, bound=None, freeze_form=None, status=200):
             criterion.form = bound[1]
         elif writable:
             text = criterion.assessment["text"] if criterion.assessment else ""
-            criterion.form = AssessmentForm(prefix=f"c{criterion.number}", initial={"text": text})
-        else:
-            continue
-        criterion.form.fields["text"].label = _("The steering group's assessment of %(name)s") % {
-            "name": criterion.name
-        }
+            criterion.form = AssessmentForm(criterion=criterion, initial={"text": text})
     freezable = report.frozen is None and can_freeze(request.user)
     context = {
         "report": report,
@@ -83,7 +78,7 @@ def assess(request, year, criterion):
     if not can_write(request.user, year):
         raise PermissionDenied
     page = reverse("yearly:detail", args=[year])
-    form = AssessmentForm(request.POST, prefix=f"c{criterion}")
+    form = AssessmentForm(request.POST, criterion=CRITERIA[criterion - 1])
     if not form.is_valid():
         return _page(request, year, bound=(criterion, form))
     try:
