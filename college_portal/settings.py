@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.remind_expiring_agreements",
         "schedule": crontab(hour=7, minute=0),
     },
+    "remind-needs-inventory": {
+        "task": "programs.tasks.remind_needs_inventory",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "erase-expired-cvs": {
         "task": "placements.tasks.erase_expired_cvs",
         "schedule": crontab(hour=3, minute=15),

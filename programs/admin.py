@@ -9,7 +9,16 @@ from django.utils.translation import ngettext
 
 from college_portal.activity.admin import ActivityLogMixin
 
-from .models import CompetenceRequirement, Course, Coverage, Intake, Programme, ProgrammeCourse
+from . import inventory_admin  # noqa: F401  (the needs inventory's rounds and answers)
+from .models import (
+    CompetenceArea,
+    CompetenceRequirement,
+    Course,
+    Coverage,
+    Intake,
+    Programme,
+    ProgrammeCourse,
+)
 from .services import decide_requirement
 
 
@@ -59,11 +68,20 @@ class ProgrammeAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(CompetenceArea)
+class CompetenceAreaAdmin(admin.ModelAdmin):
+    list_display = ["name_sv", "name_en", "ssyk_code", "occupation", "order", "active"]
+    list_editable = ["order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name_sv", "name_en", "ssyk_code", "occupation"]
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "points", "subject_area"]
     list_filter = ["subject_area"]
     search_fields = ["code", "name", "description"]
+    filter_horizontal = ["areas"]
 
 
 class CoverageInline(admin.TabularInline):
@@ -83,6 +101,7 @@ class RequirementAdminForm(forms.ModelForm):
             "status",
             "rejection_reason",
             "programmes",
+            "areas",
         ]
 
     def clean(self):
@@ -109,7 +128,7 @@ class CompetenceRequirementAdmin(ActivityLogMixin, admin.ModelAdmin):
     list_filter = ["status", "importance", "organisation", "programmes"]
     search_fields = ["title", "description", "organisation__name"]
     list_select_related = ["organisation"]
-    filter_horizontal = ["programmes"]
+    filter_horizontal = ["programmes", "areas"]
     inlines = [CoverageInline]
     readonly_fields = ["proposed_by", "decided_by", "decided_at", "created_at", "updated_at"]
     actions = ["accept_selected"]

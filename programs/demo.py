@@ -8,7 +8,32 @@ from django.utils import timezone
 from college_portal.accounts.models import User
 from partners.models import Organisation
 
-from .models import CompetenceRequirement, Course, Coverage, Intake, Programme, ProgrammeCourse
+from .models import (
+    CompetenceArea,
+    CompetenceRequirement,
+    Course,
+    Coverage,
+    Intake,
+    Programme,
+    ProgrammeCourse,
+)
+
+# Competence areas: Swedish and English name, SSYK 2012 code and occupation where the code is
+# certain (blank otherwise: a code list comes later), and the demo courses teaching each.
+# Welding and automation are taught by no demo course: demand there meets no supply.
+AREAS = [
+    ("CNC-svarvning", "CNC turning", "8211", "Maskinställare och maskinoperatörer, metallarbete",
+     ["DATDAT01", "DATDAT02", "DATDAT03"]),
+    ("CNC-fräsning", "CNC milling", "8211", "Maskinställare och maskinoperatörer, metallarbete",
+     ["DATDAT01", "DATDAT02", "DATDAT03"]),
+    ("Mätteknik och kvalitet", "Measuring and quality", "", "", ["MÄTMÄT0"]),
+    ("CAM-programmering", "CAM programming", "", "", ["CADCAD0"]),
+    ("Ritningsläsning", "Drawing reading", "", "", ["RITRIT0"]),
+    ("Maskinunderhåll", "Machine maintenance", "7233", "Underhållsmekaniker och maskinreparatörer",
+     ["PRUPRO0"]),
+    ("Automation", "Automation", "", "", []),
+    ("Svetsning", "Welding", "7212", "Svetsare och gasskärare", []),
+]  # fmt: skip
 
 COURSES = [
     # code, name, points, subject area, description
@@ -53,6 +78,14 @@ REQUIREMENTS = [
     ("556834-5671", "Grundläggande CNC-svarvning med drivna verktyg", 2, "Svarvning av detaljer i korta serier.", "all", ["DATDAT01", "DATDAT03"]),
     ("556834-5671", "Förstår grunderna i lean-produktion", 1, "Ständiga förbättringar och 5S i verkstaden.", "all", []),
 ]  # fmt: skip
+
+# Requirement title: the competence areas (Swedish names) it is tagged with.
+REQUIREMENT_AREAS = {
+    "Läser ritningar enligt ISO GPS": ["Ritningsläsning"],
+    "Ställer upp och kör en femaxlig CNC-fräs": ["CNC-fräsning"],
+    "Mäter med koordinatmätmaskin (CMM)": ["Mätteknik och kvalitet"],
+    "Grundläggande CNC-svarvning med drivna verktyg": ["CNC-svarvning"],
+}
 
 
 def load(stdout):
@@ -120,6 +153,27 @@ def load(stdout):
         )
         for code in codes:
             Coverage.objects.get_or_create(requirement=requirement, course=courses[code])
+    areas = load_areas(courses)
+    for requirement in CompetenceRequirement.objects.filter(title__in=REQUIREMENT_AREAS):
+        requirement.areas.add(*[areas[name] for name in REQUIREMENT_AREAS[requirement.title]])
     stdout.write(
-        f"  {len(PROGRAMMES)} programmes, {len(COURSES)} courses, {len(REQUIREMENTS)} requirements"
+        f"  {len(PROGRAMMES)} programmes, {len(COURSES)} courses, {len(REQUIREMENTS)} requirements,"
+        f" {len(AREAS)} competence areas"
     )
+
+
+def load_areas(courses):
+    """The competence areas, with the demo courses tagged; {Swedish name: area}."""
+    areas = {}
+    for order, (name_sv, name_en, code, occupation, course_codes) in enumerate(AREAS, start=1):
+        areas[name_sv], _ = CompetenceArea.objects.update_or_create(
+            name_sv=name_sv,
+            defaults={
+                "name_en": name_en,
+                "ssyk_code": code,
+                "occupation": occupation,
+                "order": order * 10,
+            },
+        )
+        areas[name_sv].courses.add(*[courses[c] for c in course_codes])
+    return areas

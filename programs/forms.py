@@ -9,7 +9,7 @@ from college_portal.widgets import PlainSelect
 from partners.models import Organisation, OrganisationKind
 from partners.municipalities import MUNICIPALITY_CHOICES
 
-from .models import CompetenceRequirement, Level, Programme
+from .models import CompetenceArea, CompetenceRequirement, Level, Programme
 from .search import search
 
 
@@ -68,15 +68,17 @@ class CatalogueFilter(django_filters.FilterSet):
 class RequirementForm(forms.ModelForm):
     class Meta:
         model = CompetenceRequirement
-        fields = ["organisation", "title", "description", "importance", "programmes"]
+        fields = ["organisation", "title", "description", "importance", "programmes", "areas"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "programmes": forms.CheckboxSelectMultiple,
             "importance": forms.RadioSelect,
+            "areas": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "title": _('One competence, e.g. "Reads drawings to ISO GPS".'),
             "programmes": _("The programmes that should give this competence."),
+            "areas": _("The competence areas it belongs to, where you also state your need."),
         }
 
     def __init__(self, *args, setters, **kwargs):
@@ -84,6 +86,11 @@ class RequirementForm(forms.ModelForm):
         self.fields["organisation"].queryset = setters
         self.fields["organisation"].empty_label = None
         self.fields["programmes"].queryset = Programme.objects.published().order_by("name")
+        # Active areas, and those already tagged (an area retired since stays until untagged).
+        areas = CompetenceArea.objects.filter(active=True)
+        if self.instance.pk:
+            areas = areas | CompetenceArea.objects.filter(requirements=self.instance)
+        self.fields["areas"].queryset = areas.distinct()
         if setters.count() == 1 and not self.is_bound:
             self.fields["organisation"].initial = setters.first()
         if self.instance.pk:

@@ -11,9 +11,12 @@ from college_portal.registry import (
     register_nav,
     register_report_section,
     register_section,
+    register_yearly_evidence,
 )
 
-from . import demo
+from . import demo, inventory_demo
+from .inventory_selectors import inventory_evidence
+from .inventory_views import dashboard_section as dashboard_inventory
 from .sections import (
     dashboard_requirements,
     home_programmes,
@@ -28,7 +31,11 @@ def register():
     register_public_content(*apps.get_app_config("programs").get_models())
     register_nav(NavItem(_("Programmes"), "programs:list", order=20))
     register_section("home", home_programmes, order=10)
+    register_section("dashboard", dashboard_inventory, order=35)
     register_section("dashboard", dashboard_requirements, order=40)
     register_section("partner_detail", partner_requirements, order=20)
     register_report_section(requirements_report, order=20)
     register_demo_step(demo.load, order=30)
+    register_demo_step(inventory_demo.load, order=31)
+    # Criterion 4, Industrins kompetensbehov: the needs inventory rounds and the stated need.
+    register_yearly_evidence(4, inventory_evidence, order=10)

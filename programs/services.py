@@ -20,7 +20,9 @@ def requirement_setters_for(user):
 
 
 @transaction.atomic
-def propose_requirement(*, user, organisation, title, description, importance, programmes):
+def propose_requirement(
+    *, user, organisation, title, description, importance, programmes, areas=()
+):
     if not requirement_setters_for(user).filter(pk=organisation.pk).exists():
         raise PermissionDenied
     requirement = CompetenceRequirement.objects.create(
@@ -31,12 +33,16 @@ def propose_requirement(*, user, organisation, title, description, importance, p
         proposed_by=user,
     )
     requirement.programmes.set(programmes)
+    requirement.areas.set(areas)
     return requirement
 
 
 @transaction.atomic
-def update_requirement(*, user, requirement_id, title, description, importance, programmes):
-    """Edit a proposed requirement; accepted or rejected ones are locked."""
+def update_requirement(
+    *, user, requirement_id, title, description, importance, programmes, areas=None
+):
+    """Edit a proposed requirement; accepted or rejected ones are locked. `areas` None: the
+    competence areas stay as they are."""
     requirement = (
         CompetenceRequirement.objects.editable_by(user)
         .select_for_update()
@@ -50,6 +56,8 @@ def update_requirement(*, user, requirement_id, title, description, importance, 
     requirement.importance = importance
     requirement.save()
     requirement.programmes.set(programmes)
+    if areas is not None:
+        requirement.areas.set(areas)
     return requirement
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import inventory_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -10,4 +10,10 @@ urlpatterns = [
     path(_("programmes/<slug:slug>/coverage/"), views.coverage_matrix_view, name="matrix"),
     path(_("requirements/new/"), views.requirement_new, name="requirement_new"),
     path(_("requirements/<int:pk>/"), views.requirement_edit, name="requirement_edit"),
+    path(_("needs-inventory/<int:round_id>/"), inventory_views.inventory, name="inventory"),
+    path(
+        _("needs-inventory/<int:round_id>/<slug:organisation>/"),
+        inventory_views.inventory_answer,
+        name="inventory_answer",
+    ),
 ]

@@ -137,6 +137,7 @@ def requirement_new(request):
             description=data["description"],
             importance=data["importance"],
             programmes=data["programmes"],
+            areas=data["areas"],
         )
         messages.success(
             request, _("The requirement has been proposed. A project lead will review it.")
@@ -150,7 +151,7 @@ def requirement_edit(request, pk):
     it while proposed; others, visitors too, see only accepted ones, and cannot edit."""
     requirement = visible_object_or_404(
         CompetenceRequirement.objects.select_related("organisation").prefetch_related(
-            "programmes", "coverage__course"
+            "programmes", "areas", "coverage__course"
         ),
         request.user,
         pk=pk,
@@ -176,6 +177,7 @@ def requirement_edit(request, pk):
                 description=data["description"],
                 importance=data["importance"],
                 programmes=data["programmes"],
+                areas=data["areas"],
             )
             messages.success(request, _("The requirement has been saved."))
             return redirect("programs:requirement_edit", pk=requirement.pk)

@@ -29,6 +29,7 @@ from placements.models import (
     Slot,
     StudentProfile,
 )
+from tests.factories import CompetenceAreaFactory, InventoryRoundFactory
 from tests.helpers import database_state, url
 
 OK = 200  # the page is shown
@@ -85,6 +86,10 @@ ACCESS = {
     "programs:matrix": ("get", "programme", LEADS_ONLY),
     "programs:requirement_new": ("get", None, row(DENY, DENY, OK, OK, DENY, DENY, DENY, LOGIN)),
     "programs:requirement_edit": ("get", "requirement", row(HIDE, HIDE, OK, OK, HIDE, HIDE, OK, HIDE)),
+    # A needs inventory asking LK only: its members answer; another company's answers 404 (not
+    # theirs); other roles, leads too (they use admin), 403.
+    "programs:inventory": ("get", "inventory_round", row(DENY, DENY, OK, OK, HIDE, DENY, DENY, LOGIN)),
+    "programs:inventory_answer": ("get", "inventory_answer", row(DENY, DENY, OK, OK, HIDE, DENY, DENY, LOGIN)),
     # Offers: public list and page; the rest only for the offer's organisation.
     "placements:offer_list": ("get", None, EVERYONE),
     "placements:offer_detail": ("get", "offer", EVERYONE),
@@ -171,6 +176,12 @@ def target(world, kind, request):
     if kind in ("logo", "agreement"):
         file = request.getfixturevalue(kind)
         return ((file.document if kind == "agreement" else file).name,)
+    if kind in ("inventory_round", "inventory_answer"):
+        inventory_round = InventoryRoundFactory(title="Behovsinventering 2026")
+        inventory_round.asked.set([world["company"]])
+        CompetenceAreaFactory(name_sv="CNC-svarvning")
+        slug = (world["company"].slug,) if kind == "inventory_answer" else ()
+        return (inventory_round.pk, *slug)
     if kind == "accepted":
         Application.objects.filter(pk=world["application"].pk).update(
             status=ApplicationStatus.ACCEPTED, decided_at=timezone.now()
@@ -273,6 +284,8 @@ def page_shows(name, response, world):
         "programs:detail": world["programme"].name,
         "programs:matrix": world["programme"].name,
         "programs:requirement_edit": world["requirement"].title,
+        "programs:inventory": "CNC-svarvning",
+        "programs:inventory_answer": "CNC-svarvning",
         "placements:offer_detail": world["offer"].title,
         "placements:offer_edit": world["offer"].title,
         "placements:applicants": "Elsa Lindqvist",

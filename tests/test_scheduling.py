@@ -132,6 +132,7 @@ def test_scheduler_runs_each_job_at_its_time(tmp_path, ran):
         "erase-expired-cvs": 1,
         "clear-expired-sessions": 1,
         "remind-expiring-agreements": 1,
+        "remind-needs-inventory": 1,
         "report-passed-deadlines": 1,
         "remind-study-visits": 1,
         "weekly-offer-digest": 1,
@@ -139,6 +140,7 @@ def test_scheduler_runs_each_job_at_its_time(tmp_path, ran):
     assert firsts["erase-expired-cvs"] == "03:15"
     assert firsts["clear-expired-sessions"] == "03:30"
     assert firsts["remind-expiring-agreements"] == "07:00"
+    assert firsts["remind-needs-inventory"] == "07:15"
     assert firsts["report-passed-deadlines"] == "07:30"
     assert firsts["remind-study-visits"] == "08:00"
     assert firsts["weekly-offer-digest"] == "09:00"
@@ -160,6 +162,7 @@ def test_scheduler_started_later_catches_up_once_on_what_it_missed(tmp_path, ran
         "erase-expired-cvs",
         "relay-unsent-notifications",
         "remind-expiring-agreements",
+        "remind-needs-inventory",
         "remind-study-visits",
         "report-passed-deadlines",
     ]  # the weekly digest is Monday's

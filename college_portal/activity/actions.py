@@ -17,6 +17,8 @@ Swedish translation is in locale/sv; `log()` refuses a type that is not listed h
 | ORGANISATION_ACTIVATED, ORGANISATION_DEACTIVATED | an organisation joins or leaves | {"active": [old, new]} |
 | AGREEMENT_ADDED, AGREEMENT_CHANGED | a partnership agreement is saved | {field: [old, new]} |
 | STEERING_MEMBER_ADDED, _CHANGED, _REMOVED | a steering group's members (logged on the group) | {"member": id, "represents": …, field: [old, new]} |
+| INVENTORY_OPENED, INVENTORY_CLOSED | a project lead opens or closes a needs inventory round | {"answer_by": …, "asked": count} / {"closed_at": …} |
+| INVENTORY_ANSWERED | an organisation's member saves its stated need (logged on the round) | {area's Swedish name: [old "1/3/5", new]} for each area changed |
 | ACCOUNT_DELETED | a person deletes their account (no actor, no personal data) | {"role": …} |
 | ADMIN_ADDED, ADMIN_CHANGED, ADMIN_DELETED | a project lead saves in Django admin | {"message": Django's structured change message without object names} |
 """
@@ -44,6 +46,9 @@ AGREEMENT_CHANGED = "partners.agreement.changed"
 STEERING_MEMBER_ADDED = "partners.steering_member.added"
 STEERING_MEMBER_REMOVED = "partners.steering_member.removed"
 STEERING_MEMBER_CHANGED = "partners.steering_member.changed"
+INVENTORY_OPENED = "programs.inventory.opened"
+INVENTORY_CLOSED = "programs.inventory.closed"
+INVENTORY_ANSWERED = "programs.inventory.answered"
 ACCOUNT_DELETED = "accounts.account.deleted"
 ADMIN_ADDED = "admin.added"
 ADMIN_CHANGED = "admin.changed"
@@ -70,6 +75,9 @@ ACTION_TEXTS = {
     STEERING_MEMBER_ADDED: _("Steering-group member added"),
     STEERING_MEMBER_REMOVED: _("Steering-group member removed"),
     STEERING_MEMBER_CHANGED: _("Steering-group member changed"),
+    INVENTORY_OPENED: _("Needs inventory opened"),
+    INVENTORY_CLOSED: _("Needs inventory closed"),
+    INVENTORY_ANSWERED: _("Needs inventory answered"),
     ACCOUNT_DELETED: _("Account deleted"),
     ADMIN_ADDED: _("Added in administration"),
     ADMIN_CHANGED: _("Changed in administration"),
@@ -105,6 +113,9 @@ FIELD_LABELS = {
     "is_chair": _("chair"),
     "from_date": _("from"),
     "to_date": _("to"),
+    "answer_by": _("answer by"),
+    "asked": _("asked organisations"),
+    "closed_at": _("closed"),
 }
 
 
