@@ -415,14 +415,24 @@ class InventoryRound(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    opened_at = models.DateTimeField(
+        _("opened"), default=timezone.now, validators=[validate_sane_date]
+    )
+    closed_at = models.DateTimeField(
+        _("closed"), null=True, blank=True, validators=[validate_sane_date]
+    )
 
     class Meta:
         verbose_name = _("needs inventory round")
         verbose_name_plural = _("needs inventory rounds")
         ordering = ["-year", "-opened_at"]
-        constraints = [sane_date_constraint("deadline", name="inventory_deadline_in_range")]
+        constraints = [
+            sane_date_constraint("deadline", name="inventory_deadline_in_range"),
+            sane_date_constraint("opened_at", name="inventory_opened_at_in_range", with_time=True),
+            sane_date_constraint(
+                "closed_at", name="inventory_closed_at_in_range", null=True, with_time=True
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.year})"
@@ -469,7 +479,9 @@ class NeedAnswer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+    answered_at = models.DateTimeField(
+        _("answered"), default=timezone.now, validators=[validate_sane_date]
+    )
     current = models.BooleanField(_("current"), default=True)
 
     class Meta:
@@ -488,6 +500,7 @@ class NeedAnswer(models.Model):
                 & Q(within_5_years__gte=models.F("within_3_years")),
                 name="need_grows_with_horizon",
             ),
+            sane_date_constraint("answered_at", name="need_answered_at_in_range", with_time=True),
         ]
 
     def __str__(self):
@@ -519,7 +532,9 @@ class SupplyFigure(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+    entered_at = models.DateTimeField(
+        _("entered"), default=timezone.now, validators=[validate_sane_date]
+    )
     current = models.BooleanField(_("current"), default=True)
 
     class Meta:
@@ -530,6 +545,7 @@ class SupplyFigure(models.Model):
             models.UniqueConstraint(
                 fields=["intake", "year"], condition=Q(current=True), name="one_current_supply"
             ),
+            sane_date_constraint("entered_at", name="supply_entered_at_in_range", with_time=True),
         ]
 
     def __str__(self):

@@ -24,7 +24,14 @@ from django.utils import timezone, translation
 from college_portal.validators import OUT_OF_RANGE, validate_sane_date
 from partners.models import Agreement, Meeting, SteeringGroup, SteeringGroupMember
 from placements.models import ApplicationStatus, OfferKind, Slot, StatusChange
-from tests.factories import ApplicationFactory, IntakeFactory, OfferFactory, SlotFactory
+from tests.factories import (
+    ApplicationFactory,
+    IntakeFactory,
+    NeedAnswerFactory,
+    OfferFactory,
+    SlotFactory,
+    SupplyFigureFactory,
+)
 from tests.helpers import database_state, url
 from tests.placements.test_offers import offer_data
 
@@ -275,6 +282,8 @@ def a_row_of_each(world, agreement, lead):
     )
     Meeting.objects.create(group=group, date=date(2026, 3, 1))
     IntakeFactory()
+    NeedAnswerFactory(round__closed_at=timezone.now())
+    SupplyFigureFactory()
     application = world["application"]
     StatusChange.objects.create(application=application, action="test", to_status="submitted")
     ApplicationFactory(
