@@ -90,6 +90,14 @@ ACCESS = {
     # theirs); other roles, leads too (they use admin), 403.
     "programs:inventory": ("get", "inventory_round", row(DENY, DENY, OK, OK, HIDE, DENY, DENY, LOGIN)),
     "programs:inventory_answer": ("get", "inventory_answer", row(DENY, DENY, OK, OK, HIDE, DENY, DENY, LOGIN)),
+    # Supply figures: the providing school's staff (the teacher's school gives the programme) and
+    # leads; another school's staff 404 (tests/programs/test_supply.py). Demand and supply:
+    # leads and steering-group members (none here; tests/programs/test_gap.py); the public
+    # aggregate for everyone.
+    "programs:supply": ("get", "programme", row(DENY, DENY, DENY, DENY, DENY, OK, OK, LOGIN)),
+    "programs:gap": ("get", None, LEADS_ONLY),
+    "programs:gap_area": ("get", "area", LEADS_ONLY),
+    "programs:jobs": ("get", None, EVERYONE),
     # Offers: public list and page; the rest only for the offer's organisation.
     "placements:offer_list": ("get", None, EVERYONE),
     "placements:offer_detail": ("get", "offer", EVERYONE),
@@ -187,6 +195,8 @@ def target(world, kind, request):
             status=ApplicationStatus.ACCEPTED, decided_at=timezone.now()
         )
         return (world["application"].pk,)
+    if kind == "area":
+        return (CompetenceAreaFactory(name_sv="CNC-fräsning").pk,)
     if kind == "criterion":  # the yearly report's criterion 2 of this year
         return (timezone.localdate().year, 2)
     if kind == "unconfirmed":
@@ -283,6 +293,8 @@ def page_shows(name, response, world):
         "placements:class_invitation": "TE22A",
         "programs:detail": world["programme"].name,
         "programs:matrix": world["programme"].name,
+        "programs:supply": world["programme"].name,
+        "programs:gap_area": "CNC-fräsning",
         "programs:requirement_edit": world["requirement"].title,
         "programs:inventory": "CNC-svarvning",
         "programs:inventory_answer": "CNC-svarvning",
