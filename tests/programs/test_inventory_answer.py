@@ -456,3 +456,20 @@ def test_the_page_runs_the_same_queries_with_3_areas_as_with_15(
 
     few = measure(3)
     assert measure(15) == few
+
+
+@pytest.mark.parametrize("figures", [(5, 3, 8), (1, 6, 4), (-1, 0, 0), (0, 0, 100_001)])
+def test_the_service_refuses_figures_breaking_the_rule_whatever_the_form_let_through(
+    rep, company, inventory_round, areas, figures
+):
+    one, three, five = figures
+    need = {"within_1_year": one, "within_3_years": three, "within_5_years": five, "comment": ""}
+
+    with pytest.raises(ValidationError):
+        save_answers(
+            user=rep,
+            round_id=inventory_round.pk,
+            organisation_id=company.pk,
+            answers={areas[0].pk: need},
+        )
+    assert not NeedAnswer.objects.exists()
