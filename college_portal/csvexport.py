@@ -19,7 +19,10 @@ def csv_response(filename, header, rows):
 
 
 def _safe(value):
-    """Neutralise spreadsheet formulas in user-entered text (CSV injection)."""
+    """Neutralise spreadsheet formulas in user-entered text (CSV injection). Numbers are no
+    formulas: a negative one (a gap, a difference) stays a number Excel can sum."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text

@@ -18,8 +18,10 @@ from .models import (
     Intake,
     Programme,
     ProgrammeCourse,
+    SupplyFigure,
 )
 from .services import decide_requirement
+from .supply import record_supply, years_of
 
 
 class IntakeInline(admin.TabularInline):
@@ -178,3 +180,57 @@ class CompetenceRequirementAdmin(ActivityLogMixin, admin.ModelAdmin):
             % {"count": len(ids)},
             messages.SUCCESS,
         )
+
+
+class SupplyFigureForm(forms.ModelForm):
+    class Meta:
+        model = SupplyFigure
+        fields = ["intake", "year", "admitted", "completed"]
+
+    def clean(self):
+        cleaned = super().clean()
+        intake, year = cleaned.get("intake"), cleaned.get("year")
+        if intake and year and year not in years_of(intake):
+            years = years_of(intake)
+            self.add_error(
+                "year",
+                _("Choose a year from %(first)s to %(last)s for this intake.")
+                % {"first": years[0], "last": years[-1]},
+            )
+        return cleaned
+
+
+@admin.register(SupplyFigure)
+class SupplyFigureAdmin(admin.ModelAdmin):
+    """Admitted and completed students per intake and year. A correction is a new figure:
+    saving makes it current and keeps the previous one as history (programs.supply), so a
+    figure once saved is never edited or deleted."""
+
+    form = SupplyFigureForm
+    list_display = ["intake", "year", "admitted", "completed", "current", "entered_by", "entered_at"]
+    list_filter = ["current", "year", "intake__programme"]
+    search_fields = ["intake__programme__name"]
+    list_select_related = ["intake__programme", "entered_by"]
+    readonly_fields = ["current", "entered_by", "entered_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        figure = record_supply(
+            user=request.user,
+            intake_id=obj.intake_id,
+            year=obj.year,
+            admitted=obj.admitted,
+            completed=obj.completed,
+        )
+        obj.pk, obj.current, obj.entered_by, obj.entered_at = (
+            figure.pk,
+            figure.current,
+            figure.entered_by,
+            figure.entered_at,
+        )
+        obj._state.adding = False

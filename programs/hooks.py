@@ -14,7 +14,7 @@ from college_portal.registry import (
     register_yearly_evidence,
 )
 
-from . import demo, inventory_demo
+from . import demo, gap_hooks, inventory_demo
 from .inventory_selectors import inventory_evidence
 from .inventory_views import dashboard_section as dashboard_inventory
 from .sections import (
@@ -39,3 +39,4 @@ def register():
     register_demo_step(inventory_demo.load, order=31)
     # Criterion 4, Industrins kompetensbehov: the needs inventory rounds and the stated need.
     register_yearly_evidence(4, inventory_evidence, order=10)
+    gap_hooks.register()

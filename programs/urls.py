@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import inventory_views, views
+from .gap_urls import urlpatterns as gap_urlpatterns
 
 app_name = "programs"
 urlpatterns = [
@@ -17,3 +18,4 @@ urlpatterns = [
         name="inventory_answer",
     ),
 ]
+urlpatterns += gap_urlpatterns
