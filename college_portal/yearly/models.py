@@ -52,6 +52,12 @@ class CriterionAssessment(models.Model):
     def __str__(self):
         return f"{self.year} #{self.criterion}"
 
+    @property
+    def writer_name(self):
+        """The writer's name, or "" once the account is gone (deleted or anonymised)."""
+        user = self.written_by
+        return (user.full_name or user.email) if user else ""
+
 
 class FrozenReport(models.Model):
     """A year whose report was frozen: the page shows `snapshot`, never the live figures.

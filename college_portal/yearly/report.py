@@ -70,7 +70,8 @@ def assessment_to_dict(row):
         return None
     return {
         "text": row.text,
-        "written_by": person_name(row.written_by),
+        "written_by": row.writer_name,
+        "written_by_id": row.written_by_id,  # to forget the name if the account is deleted
         "written_at": row.written_at.isoformat(),
     }
 
@@ -173,6 +174,7 @@ def snapshot_of(year, frozen_by):
     return {
         "version": 1,
         "frozen_by": person_name(frozen_by),
+        "frozen_by_id": frozen_by.pk if frozen_by else None,
         "computed_at": timezone.now().isoformat(),
         "languages": languages,
     }
