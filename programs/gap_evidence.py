@@ -12,14 +12,20 @@ from .models import CompetenceArea, InventoryRound
 from .supply import programme_supply
 
 
-def _round_of(year):
-    return InventoryRound.objects.filter(year=year).order_by("-opened_at").first()
+def _round_of(period):
+    """The period's inventory: the round whose deadline fell last in it (as the inventory's
+    own evidence counts rounds by their deadline)."""
+    return (
+        InventoryRound.objects.filter(**period.date_q("deadline"))
+        .order_by("-deadline", "-opened_at")
+        .first()
+    )
 
 
 def gap_evidence(period):
-    """The latest round of the period's year against the supply of that year: need within 1
-    year against the seats of the intakes starting in the year."""
-    round_ = _round_of(period.year)
+    """The period's needs inventory against the supply of its year: need within 1 year
+    against the seats of the intakes starting in the year."""
+    round_ = _round_of(period)
     if round_ is None:
         return [
             Table(

@@ -66,7 +66,9 @@ def build_market(school=None):
     measuring = CompetenceAreaFactory(
         name_sv="Mätning och kvalitet", name_en="Measuring and quality", order=3
     )
-    round_ = InventoryRoundFactory(title="Behovsinventering", year=YEAR)
+    round_ = InventoryRoundFactory(
+        title="Behovsinventering", year=YEAR, deadline=date(YEAR, 12, 15)
+    )
     sodertalje = [
         OrganisationFactory(name=f"Södertälje Verkstad {i} AB", municipality="Södertälje")
         for i in range(3)
