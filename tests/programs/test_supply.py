@@ -138,8 +138,9 @@ def test_a_year_the_intake_does_not_run_is_refused(client, teacher, programme, i
     assert figures(intake) == []
 
 
-def test_an_intake_of_another_programme_cannot_be_posted_here(client, teacher, programme):
-    other = IntakeFactory(programme=ProgrammeFactory(), start_date=date(YEAR, 8, 1))
+def test_an_intake_of_another_programme_cannot_be_posted_here(client, teacher, school, programme):
+    # Even one of the same school: each page changes its own programme's figures only.
+    other = IntakeFactory(programme=ProgrammeFactory(provider=school), start_date=date(YEAR, 8, 1))
     client.force_login(teacher)
 
     response = client.post(url("programs:supply", programme.slug), entry(other, YEAR, 5, 0))
