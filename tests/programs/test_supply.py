@@ -11,6 +11,7 @@ from django.utils import timezone
 from college_portal.accounts.models import Role
 from programs.models import SupplyFigure
 from programs.supply import record_supply
+from tests.conftest import require
 from tests.factories import (
     IntakeFactory,
     MembershipFactory,
@@ -264,8 +265,7 @@ def test_a_saved_figure_is_neither_edited_nor_deleted_in_admin(lead_client, inta
 
 @pytest.mark.django_db(transaction=True)
 def test_two_people_saving_the_same_year_at_once_leave_one_current_figure(teacher, lead, intake):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writer at a time; the row lock matters on PostgreSQL")
+    require(connection.vendor == "postgresql", "row locks between threads need PostgreSQL")
 
     def save(args):
         user, admitted = args
