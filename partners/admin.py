@@ -43,13 +43,15 @@ class PartnerRoleInline(admin.TabularInline):
 
 class AgreementInline(admin.TabularInline):
     model = Agreement
+    fk_name = "organisation"  # a declaration of intent also names its education provider
     extra = 0
-    fields = ["title", "valid_from", "valid_to", "responsible", "document"]
+    fields = ["kind", "title", "counterparty", "valid_from", "valid_to", "responsible", "document"]
+    autocomplete_fields = ["counterparty"]
     show_change_link = True
 
     def get_queryset(self, request):
-        # Each row's title (str) names the organisation.
-        return super().get_queryset(request).select_related("organisation")
+        # Each row's title (str) names the organisation (and a declaration's provider).
+        return super().get_queryset(request).select_related("organisation", "counterparty")
 
 
 class MembershipInline(admin.TabularInline):
@@ -94,15 +96,18 @@ class AgreementStatusFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         if value == "none":
-            return queryset.filter(agreements__isnull=True)
+            return queryset.exclude(pk__in=Agreement.objects.collaborations().values("organisation"))
         today = timezone.localdate()
-        by_status = Agreement.objects.with_status_on(today)
+        # The organisation's samverkansavtal; a company's declarations of intent are not one.
+        by_status = Agreement.objects.collaborations().with_status_on(today)
         if value not in by_status:
             return queryset
         queryset = queryset.filter(pk__in=by_status[value].values("organisation"))
         if value == AgreementStatus.EXPIRED:
             # An old agreement that was renewed does not make the organisation's one expired.
-            running = Agreement.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            running = Agreement.objects.collaborations().filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+            )
             queryset = queryset.exclude(pk__in=running.values("organisation"))
         return queryset
 
@@ -131,7 +136,8 @@ class OrganisationAdmin(ActivityLogMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         latest_end = (
-            Agreement.objects.filter(organisation=OuterRef("pk"))
+            Agreement.objects.collaborations()
+            .filter(organisation=OuterRef("pk"))
             # An open-ended agreement (no end date) outlasts any dated one, on every database.
             .order_by(F("valid_to").desc(nulls_first=True))
             .values("valid_to")[:1]
@@ -286,17 +292,33 @@ class OrganisationAdmin(ActivityLogMixin, admin.ModelAdmin):
 class AgreementAdmin(ActivityLogMixin, admin.ModelAdmin):
     list_display = [
         "title",
+        "kind",
         "organisation",
+        "counterparty",
         "valid_from",
         "valid_to",
         "status_badge",
         "responsible",
     ]
-    list_select_related = ["organisation", "responsible"]
-    list_filter = ["responsible", "organisation__kind"]
-    search_fields = ["title", "organisation__name", "scope"]
+    list_select_related = ["organisation", "counterparty", "responsible"]
+    list_filter = ["kind", "responsible", "organisation__kind"]
+    search_fields = ["title", "organisation__name", "counterparty__name", "scope"]
     date_hierarchy = "valid_to"
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "counterparty"]
+    fields = [
+        "kind",
+        "organisation",
+        "counterparty",
+        "title",
+        "scope",
+        "signed_on",
+        "valid_from",
+        "valid_to",
+        "document",
+        "responsible",
+        "created_at",
+        "updated_at",
+    ]
     readonly_fields = ["created_at", "updated_at"]
 
     def save_model(self, request, obj, form, change):

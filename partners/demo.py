@@ -13,6 +13,7 @@ from college_portal.accounts.models import User
 
 from .models import (
     Agreement,
+    AgreementKind,
     Meeting,
     Membership,
     MembershipRole,
@@ -117,7 +118,22 @@ def load_agreements(stdout):
                 "responsible": lead,
             },
         )
-    stdout.write(f"  {len(agreements)} agreements")
+    # A declaration of intent between a company and the municipal school, on both their pages.
+    valid_from = today - timedelta(days=120)
+    Agreement.objects.update_or_create(
+        organisation=_org("556712-3459"),
+        title="Avsiktsförklaring LK Precision – Täljegymnasiet",
+        defaults={
+            "kind": AgreementKind.INTENT,
+            "counterparty": _org("556923-4569"),
+            "signed_on": valid_from - timedelta(days=7),
+            "valid_from": valid_from,
+            "valid_to": today + timedelta(days=3 * 365),
+            "scope": "Gästföreläsningar, lärarpraktik och praktikplatser för Industritekniska programmet.",
+            "responsible": lead,
+        },
+    )
+    stdout.write(f"  {len(agreements)} agreements, 1 declaration of intent")
 
 
 def load_steering_groups(stdout):

@@ -12,10 +12,11 @@ from college_portal.registry import (
     register_personal_data,
     register_report_section,
     register_section,
+    register_yearly_evidence,
 )
 
 from . import demo, personal_data
-from .report import partners_section
+from .report import declarations_of_intent_evidence, partners_section
 from .sections import dashboard_organisations, home_partners
 
 
@@ -30,4 +31,6 @@ def register():
     register_demo_step(demo.load_agreements, order=21)
     register_demo_step(demo.load_steering_groups, order=22)
     register_report_section(partners_section, order=10)
+    # Criterion 2, Regional samverkan: after the yearly app's samverkansavtal (order 10).
+    register_yearly_evidence(2, declarations_of_intent_evidence, order=20)
     register_personal_data(personal_data.export, personal_data.erase, order=20)

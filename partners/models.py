@@ -341,7 +341,39 @@ class AgreementStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class AgreementKind(models.TextChoices):
+    COLLABORATION = "collaboration", _("Partnership agreement (samverkansavtal)")
+    INTENT = "intent", _("Declaration of intent (avsiktsförklaring)")
+
+
 class AgreementQuerySet(models.QuerySet):
+    def collaborations(self):
+        return self.filter(kind=AgreementKind.COLLABORATION)
+
+    def declarations_of_intent(self):
+        return self.filter(kind=AgreementKind.INTENT)
+
+    def of_party(self, organisation):
+        """Agreements `organisation` is a party to: its own, and declarations of intent that
+        name it as the education provider."""
+        return self.filter(Q(organisation=organisation) | Q(counterparty=organisation))
+
+    def valid_between(self, start, end):
+        """Valid on at least one day of `start`..`end` (inclusive)."""
+        return self.filter(valid_from__lte=end).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+        )
+
+    def with_documents_for(self, user):
+        """The agreements whose document `user` may download: project leads every one, a
+        member of either party (`Organisation.acted_for_by`) their own; nobody else."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        mine = Organisation.objects.acted_for_by(user).values("pk")
+        return self.filter(Q(organisation__in=mine) | Q(counterparty__in=mine))
+
     def with_status_on(self, day):
         """Filter helpers keyed by status, for admin filters and the report."""
         soon = day + timedelta(days=EXPIRY_WARNING_DAYS)
@@ -357,14 +389,42 @@ class AgreementQuerySet(models.QuerySet):
         }
 
 
-class Agreement(models.Model):
-    """A samverkansavtal between the partnership and one organisation."""
+def is_education_provider(organisation):
+    """A school, or any organisation holding the education-provider role."""
+    return organisation.kind == OrganisationKind.SCHOOL or organisation.roles.filter(
+        role=PartnerRoleKind.EDUCATION_PROVIDER
+    ).exists()
 
+
+class Agreement(models.Model):
+    """A samverkansavtal between the partnership and one organisation, or an avsiktsförklaring
+    (declaration of intent) between a company (`organisation`) and an education provider
+    (`counterparty`)."""
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=AgreementKind.choices,
+        default=AgreementKind.COLLABORATION,
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
         on_delete=models.CASCADE,
         related_name="agreements",
+        help_text=_("For a declaration of intent: the company."),
+    )
+    counterparty = models.ForeignKey(
+        Organisation,
+        verbose_name=_("education provider"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="counterparty_agreements",
+        help_text=_(
+            "Only for a declaration of intent: the school or other education provider the "
+            "company makes it with."
+        ),
     )
     title = models.CharField(_("title"), max_length=200)
     scope = models.TextField(_("scope"), blank=True)
@@ -406,6 +466,16 @@ class Agreement(models.Model):
         verbose_name_plural = _("partnership agreements")
         ordering = ["organisation", "-valid_from"]
         constraints = [
+            # A samverkansavtal has one party besides the partnership; a declaration of intent
+            # two different ones (who may be an education provider is checked in clean()).
+            models.CheckConstraint(
+                condition=Q(kind="collaboration", counterparty__isnull=True)
+                | (
+                    Q(kind="intent", counterparty__isnull=False)
+                    & ~Q(counterparty=models.F("organisation"))
+                ),
+                name="agreement_parties_match_kind",
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="agreement_valid_range",
@@ -422,6 +492,8 @@ class Agreement(models.Model):
         ]
 
     def __str__(self):
+        if self.kind == AgreementKind.INTENT and self.counterparty_id:
+            return f"{self.organisation} – {self.counterparty}: {self.title}"
         return f"{self.organisation}: {self.title}"
 
     @property
@@ -432,8 +504,59 @@ class Agreement(models.Model):
         return str(self)  # names no person: the activity log may keep it
 
     def clean(self):
+        errors = {}
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
+            errors["valid_to"] = _("The end date cannot be before the start date.")
+        errors.update(self._party_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _party_errors(self):
+        organisation = self.organisation if self.organisation_id else None
+        counterparty = self.counterparty if self.counterparty_id else None
+        if self.kind != AgreementKind.INTENT:
+            if counterparty is not None:
+                return {
+                    "counterparty": _(
+                        "A partnership agreement has no education provider: leave it empty, "
+                        "or choose the kind declaration of intent."
+                    )
+                }
+            return {}
+        if counterparty is None:
+            return {
+                "counterparty": _(
+                    "A declaration of intent needs its second party: the education provider."
+                )
+            }
+        if organisation is None:
+            return {}  # the organisation field reports its own error
+        if counterparty.pk == organisation.pk:
+            return {
+                "counterparty": _(
+                    "The education provider must be another organisation than the company."
+                )
+            }
+        errors = {}
+        if organisation.kind != OrganisationKind.COMPANY:
+            errors["organisation"] = _("A declaration of intent is made by a company.")
+        if not is_education_provider(counterparty):
+            errors["counterparty"] = _(
+                "%(organisation)s is not an education provider: choose a school or an "
+                "organisation with the education-provider role."
+            ) % {"organisation": counterparty}
+        return errors
+
+    @property
+    def is_declaration_of_intent(self):
+        return self.kind == AgreementKind.INTENT
+
+    def other_party(self, organisation):
+        """The party of a declaration of intent that is not `organisation` (None for a
+        samverkansavtal: its other party is the partnership itself)."""
+        if self.kind != AgreementKind.INTENT:
+            return None
+        return self.counterparty if self.organisation_id == organisation.pk else self.organisation
 
     def status_on(self, day):
         if self.valid_from > day:

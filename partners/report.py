@@ -10,6 +10,7 @@ from college_portal.reports import Flag, Section, Table
 
 from .models import (
     Agreement,
+    AgreementKind,
     AgreementStatus,
     Invitation,
     Membership,
@@ -36,7 +37,9 @@ def partners_section():
         .values_list("role")
         .annotate(n=Count("pk"))
     )
-    statuses = Counter(a.status_on(today) for a in Agreement.objects.only("valid_from", "valid_to"))
+    statuses = Counter(
+        (a.kind, a.status_on(today)) for a in Agreement.objects.only("kind", "valid_from", "valid_to")
+    )
     groups = SteeringGroup.objects.prefetch_related("members__organisation")
     members = dict(
         Membership.objects.filter(organisation__active=True)
@@ -89,8 +92,19 @@ def partners_section():
             Table(
                 _("Partnership agreements by status"),
                 [_("Status"), _("Agreements")],
-                [[label, statuses.get(v, 0)] for v, label in AgreementStatus.choices],
+                [
+                    [label, statuses.get((AgreementKind.COLLABORATION, v), 0)]
+                    for v, label in AgreementStatus.choices
+                ],
                 chart=True,
+            ),
+            Table(
+                _("Declarations of intent by status"),
+                [_("Status"), _("Declarations of intent")],
+                [
+                    [label, statuses.get((AgreementKind.INTENT, v), 0)]
+                    for v, label in AgreementStatus.choices
+                ],
             ),
             Table(
                 _("Steering groups: companies in majority and a company chair"),
@@ -113,3 +127,39 @@ def partners_section():
             ),
         ],
     )
+
+
+def declarations_of_intent_evidence(period):
+    """Yearly report, criterion 2 (Regional samverkan): the declarations of intent between a
+    company and an education provider that were valid on at least one day of `period`."""
+    declarations = (
+        Agreement.objects.declarations_of_intent()
+        .valid_between(period.start, period.end)
+        .select_related("organisation", "counterparty")
+        .order_by("organisation__name", "counterparty__name", "valid_from", "pk")
+    )
+    return [
+        Table(
+            _("Declarations of intent (avsiktsförklaringar) valid during %(year)s")
+            % {"year": period.year},
+            [
+                _("Company"),
+                _("Education provider"),
+                _("Declaration of intent"),
+                _("Signed"),
+                _("Valid from"),
+                _("Valid to"),
+            ],
+            [
+                [
+                    d.organisation.name,
+                    d.counterparty.name,
+                    d.title,
+                    d.signed_on.isoformat() if d.signed_on else "",
+                    d.valid_from.isoformat(),
+                    d.valid_to.isoformat() if d.valid_to else _("Until further notice"),
+                ]
+                for d in declarations
+            ],
+        )
+    ]

@@ -1,6 +1,7 @@
-"""Reads that pages compose from partners: the partnership in numbers, a person's memberships."""
+"""Reads that pages compose from partners: the partnership in numbers, a person's memberships,
+an organisation's agreements."""
 
-from .models import Organisation, OrganisationKind
+from .models import Agreement, Organisation, OrganisationKind
 
 
 def partnership_numbers():
@@ -17,3 +18,27 @@ def memberships_of(user):
     return list(
         user.memberships.select_related("organisation").prefetch_related("organisation__roles")
     )
+
+
+def agreements_of(organisation, user):
+    """The agreements `organisation` is a party to (samverkansavtal and declarations of
+    intent, the latest first), each with `party` (the other party of a declaration, None for a
+    samverkansavtal) and `document_shown`: whether `user` may download its document (project
+    leads and members of either party; never a visitor). Two queries."""
+    agreements = list(
+        Agreement.objects.of_party(organisation)
+        .select_related("organisation", "counterparty")
+        .order_by("-valid_from", "pk")
+    )
+    with_document = [a.pk for a in agreements if a.document]
+    downloadable = set()
+    if with_document:
+        downloadable = set(
+            Agreement.objects.with_documents_for(user)
+            .filter(pk__in=with_document)
+            .values_list("pk", flat=True)
+        )
+    for agreement in agreements:
+        agreement.party = agreement.other_party(organisation)
+        agreement.document_shown = agreement.pk in downloadable
+    return agreements

@@ -254,7 +254,8 @@ REMINDER_THRESHOLDS = (60, 30, 7)
 
 
 def remind_expiring_agreements(*, today=None):
-    """Remind responsible project leads of agreements ending within 60 days.
+    """Remind responsible project leads of agreements (samverkansavtal and declarations of
+    intent alike) ending within 60 days.
 
     One notification per agreement, end date and threshold: the event key makes repeated runs
     (a beat restart, two beats by mistake) send nothing more.
@@ -268,7 +269,7 @@ def remind_expiring_agreements(*, today=None):
         valid_to__lte=horizon,
         responsible__isnull=False,
         organisation__active=True,
-    ).select_related("organisation", "responsible")
+    ).select_related("organisation", "counterparty", "responsible")
     created = 0
     for agreement in agreements:
         days_left = (agreement.valid_to - today).days
@@ -286,7 +287,9 @@ def remind_expiring_agreements(*, today=None):
                 email=lead.email,
                 recipient=lead,
                 context={
+                    "kind": agreement.kind,
                     "organisation": agreement.organisation.name,
+                    "counterparty": agreement.counterparty.name if agreement.counterparty else "",
                     "title": agreement.title,
                     "valid_to": agreement.valid_to.isoformat(),
                     "days_left": days_left,
@@ -333,6 +336,8 @@ def set_organisation_active(*, organisation_id, active, actor):
 
 
 AGREEMENT_LOGGED_FIELDS = (
+    "kind",
+    "counterparty_id",
     "title",
     "signed_on",
     "valid_from",

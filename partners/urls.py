@@ -11,4 +11,7 @@ urlpatterns = [
     path(_("partners/<slug:slug>/invite/"), views.invite_colleagues, name="invite"),
     path(_("partners/<slug:slug>/activity/"), views.organisation_activity, name="activity"),
     path(_("invitation/<str:token>/"), views.invitation, name="invitation"),
+    path(
+        _("agreements/<int:pk>/document/"), views.agreement_document, name="agreement_document"
+    ),
 ]

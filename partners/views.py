@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -25,8 +26,9 @@ from .forms import (
     OrganisationProfileForm,
     PartnerFilterForm,
 )
-from .models import Organisation, OrganisationQuerySet, PartnerRole
+from .models import Agreement, Organisation, OrganisationQuerySet, PartnerRole
 from .search import search as search_organisations
+from .selectors import agreements_of
 from .services import (
     InvitationError,
     accept_invitation,
@@ -71,9 +73,25 @@ def partner_detail(request, slug):
         {
             "organisation": organisation,
             "can_edit": can_edit,
+            "agreements": agreements_of(organisation, request.user),
             "sections": render_sections("partner_detail", request, organisation=organisation),
         },
     )
+
+
+@login_required
+def agreement_document(request, pk):
+    """An agreement's signed document, for the members of its parties and project leads;
+    anyone else gets 404, as if it did not exist."""
+    agreement = get_object_or_404(Agreement.objects.with_documents_for(request.user), pk=pk)
+    document = agreement.document
+    if not document or not document.storage.exists(document.name):
+        raise Http404
+    # As the leads' /private/ link serves it: through the storage API, as an attachment.
+    response = FileResponse(document.open("rb"), as_attachment=True, filename="avtal.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _own_organisation_or_404(queryset: OrganisationQuerySet, slug):

@@ -77,6 +77,8 @@ ACCESS = {
     "partners:edit_profile": ("get", "company", row(HIDE, HIDE, OK, OK, HIDE, HIDE, OK, LOGIN)),
     "partners:invite": ("get", "company", row(HIDE, HIDE, OK, HIDE, HIDE, HIDE, OK, LOGIN)),
     "partners:activity": ("get", "company", row(HIDE, HIDE, OK, OK, HIDE, HIDE, HIDE, LOGIN)),
+    # An agreement's document: the members of its parties and leads (tests/partners/test_intent*).
+    "partners:agreement_document": ("get", "agreement_id", row(HIDE, HIDE, OK, OK, HIDE, HIDE, OK, LOGIN)),
     # An invitation link is for the invited address: anyone signed in is someone else.
     "partners:invitation": ("get", "token", row(GONE, GONE, GONE, GONE, GONE, GONE, GONE, OK)),
     # Programmes: public catalogue; the coverage matrix for leads; requirements for the
@@ -184,6 +186,8 @@ def target(world, kind, request):
     if kind in ("logo", "agreement"):
         file = request.getfixturevalue(kind)
         return ((file.document if kind == "agreement" else file).name,)
+    if kind == "agreement_id":
+        return (request.getfixturevalue("agreement").pk,)
     if kind in ("inventory_round", "inventory_answer"):
         inventory_round = InventoryRoundFactory(title="Behovsinventering 2026")
         inventory_round.asked.set([world["company"]])
@@ -274,6 +278,7 @@ def page_shows(name, response, world):
     files = {
         "placements:application_cv": ("application/pdf", b"%PDF-"),
         "staff_document": ("application/pdf", b"%PDF-"),
+        "partners:agreement_document": ("application/pdf", b"%PDF-"),
         "public_media": ("image/png", b"\x89PNG"),
         "placements:booking_ics": ("text/calendar", b"BEGIN:VCALENDAR"),
     }

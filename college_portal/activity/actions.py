@@ -108,6 +108,8 @@ FIELD_LABELS = {
     "valid_to": _("valid to"),
     "document": _("document"),
     "responsible_id": _("responsible project lead"),
+    "kind": _("kind"),
+    "counterparty_id": _("education provider"),
     "member": _("member"),
     "represents": _("represents"),
     "is_chair": _("chair"),
@@ -133,6 +135,10 @@ VALUE_LABELS = {
     "role": {
         "representative": _("Representative"),
         "admin": _("Organisation admin"),
+    },
+    "kind": {
+        "collaboration": _("Partnership agreement (samverkansavtal)"),
+        "intent": _("Declaration of intent (avsiktsförklaring)"),
     },
 }
 
