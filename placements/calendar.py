@@ -1,4 +1,4 @@
-"""Calendar files (.ics) for study-visit bookings."""
+"""Calendar files (.ics) for bookings of study visits, guest lectures and teacher placements."""
 
 from zoneinfo import ZoneInfo
 
@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from college_portal.notifications.links import portal_base_url
+
+from .selectors import booking_place
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -25,10 +27,12 @@ def booking_calendar(booking, *, base_url=None):
     event.add("dtstamp", timezone.now())
     event.add("dtstart", slot.starts_at.astimezone(STOCKHOLM))
     event.add("dtend", slot.ends_at.astimezone(STOCKHOLM))
-    event.add("summary", _("Study visit: %(title)s") % {"title": offer.title})
+    event.add("summary", _("%(kind)s: %(title)s") % {"kind": offer.get_kind_display(), "title": offer.title})
+    place = booking_place(booking)  # a guest lecture: the booker's school
     event.add(
         "location",
-        ", ".join(p for p in (offer.organisation.name, offer.address, offer.municipality) if p),
+        place
+        or ", ".join(p for p in (offer.organisation.name, offer.address, offer.municipality) if p),
     )
     event.add(
         "description",

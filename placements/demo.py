@@ -1,5 +1,6 @@
-"""Demo placements: LK Precision's CNC-milling internship and workshop visit with two slots,
-another company's internship, students' applications in several states, a class booking."""
+"""Demo placements: LK Precision's CNC-milling internship, workshop visit with two slots, guest
+lecture and teacher placement, another company's internship, students' applications in
+several states, a class booking."""
 
 from datetime import datetime, time, timedelta
 
@@ -70,6 +71,27 @@ def load(stdout):
             starts_at=_at(today + timedelta(days=days), 9),
             defaults={"ends_at": _at(today + timedelta(days=days), 11), "capacity": 25},
         )
+    # What the yearly report counts under criterion 8 besides internships and study visits.
+    for title, kind, description, days, hours, capacity in (
+        ("Gästföreläsning: mätteknik i produktionen", OfferKind.GUEST_LECTURE,
+         "En av våra mättekniker berättar för klassen hur vi mäter och dokumenterar kvalitet.",
+         (10, 24), (13, 15), 32),
+        ("Lärarpraktik i fräsavdelningen", OfferKind.TEACHER_PLACEMENT,
+         "En dag för yrkeslärare vid våra fleroperationsmaskiner: uppställning, CAM och mätning.",
+         (28,), (7, 16), 3),
+    ):  # fmt: skip
+        offer = _offer(
+            LK, title, kind=kind, description=description, municipality="Södertälje",
+            address="Verkstadsvägen 12, Södertälje", places=1,
+            contact_name="Karin Berg", contact_email="lk@example.org",
+        )  # fmt: skip
+        offer.programmes.set(programmes)
+        for day in days:
+            Slot.objects.get_or_create(
+                offer=offer,
+                starts_at=_at(today + timedelta(days=day), hours[0]),
+                defaults={"ends_at": _at(today + timedelta(days=day), hours[1]), "capacity": capacity},
+            )
     turning = _offer(
         SM, "Praktikplats: CNC-svarvning med drivna verktyg", kind=OfferKind.INTERNSHIP,
         description="Praktik i vår svarvavdelning med korta serier och många omställningar.",
@@ -144,4 +166,4 @@ def load(stdout):
         StatusChange.objects.create(
             booking=booking, actor=teacher, action="booking.confirmed", to_status="confirmed"
         )
-    stdout.write("  3 offers, 3 applications, 1 class booking")
+    stdout.write("  5 offers, 3 applications, 1 class booking")

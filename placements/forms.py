@@ -80,7 +80,7 @@ class SlotForm(forms.ModelForm):
 
 
 class BaseSlotFormSet(forms.BaseInlineFormSet):
-    """The times of a study visit. Validates; the changes are written by `save_slots`, never
+    """The times of an offer booked on times. Validates; the changes are written by `save_slots`, never
     by `save()`, which would write back the `places_taken` read when the form was loaded."""
 
     def get_queryset(self):
@@ -198,9 +198,16 @@ class BookingForm(forms.Form):
         if not for_group:
             for name in ("group_size", "class_name", "teacher_contact"):
                 del self.fields[name]
+            return
+        self.fields["teacher_contact"].required = True
+        if offer.kind == OfferKind.TEACHER_PLACEMENT:
+            # One or more teachers come: no class.
+            self.fields["group_size"].label = _("Number of teachers")
+            del self.fields["class_name"]
         else:
             self.fields["class_name"].required = True
-            self.fields["teacher_contact"].required = True
+            if offer.kind == OfferKind.GUEST_LECTURE:
+                self.fields["group_size"].label = _("Number of students in the class")
 
 
 def _programmes_with_listed_offers():

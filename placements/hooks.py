@@ -12,11 +12,12 @@ from college_portal.registry import (
     register_personal_data,
     register_report_section,
     register_section,
+    register_yearly_evidence,
 )
 
 from . import demo, notifications, personal_data
 from .models import Offer, Slot
-from .report import placements_section
+from .report import guest_lectures_and_teacher_placements, placements_section
 from .sections import (
     home_offers,
     partner_offers,
@@ -39,6 +40,8 @@ def register():
     register_section("partner_detail", partner_offers, order=10)
     register_section("home", home_offers, order=15)
     register_report_section(placements_section, order=30)
+    # Criterion 8, after the yearly app's internships (10) and study visits (20).
+    register_yearly_evidence(8, guest_lectures_and_teacher_placements, order=30)
     register_demo_step(demo.load, order=40)
     register_personal_data(personal_data.export, personal_data.erase, order=40)
     register_attachments("booking_confirmed", notifications.booking_ics)

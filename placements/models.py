@@ -1,4 +1,5 @@
-"""Workplace offers (internships and study visits), applications, bookings and their history."""
+"""Workplace offers (internships; study visits, guest lectures and teacher placements booked on
+times), applications, bookings and their history."""
 
 import secrets
 
@@ -22,11 +23,30 @@ from programs.models import Level, Programme
 class OfferKind(models.TextChoices):
     INTERNSHIP = "internship", _("Internship (praktikplats / APL)")
     STUDY_VISIT = "study_visit", _("Study visit")
+    GUEST_LECTURE = "guest_lecture", _("Guest lecture")
+    # A teacher's day (or days) in the company's workshop: "lärarpraktik" in Swedish.
+    TEACHER_PLACEMENT = "teacher_placement", _("Teacher placement")
 
 
+# Offers booked on dated times (Slot, Booking and the booking services), not applied for.
+BOOKED_KINDS = (OfferKind.STUDY_VISIT, OfferKind.GUEST_LECTURE, OfferKind.TEACHER_PLACEMENT)
+# Booked by school staff only: a guest lecture for a class, a placement for teachers.
+STAFF_BOOKED_KINDS = (OfferKind.GUEST_LECTURE, OfferKind.TEACHER_PLACEMENT)
+# One booking takes the whole time: the lecturer goes to one school, the booker's.
+WHOLE_TIME_KINDS = (OfferKind.GUEST_LECTURE,)
+HELD_AT_SCHOOL_KINDS = (OfferKind.GUEST_LECTURE,)
+# What a student may choose to hear about (the digest, "offers for you").
+STUDENT_KINDS = (OfferKind.INTERNSHIP, OfferKind.STUDY_VISIT)
+
+# The partnership role a company needs to publish each kind. Guest lectures and teacher
+# placements are the study-visit host's commitment too: meeting a school's people at a time
+# they booked, with a contact person, on the company's premises or by its staff at the
+# school; one role keeps the lead's admin and the report's partners by role as they are.
 HOST_ROLE = {
     OfferKind.INTERNSHIP: PartnerRoleKind.INTERNSHIP_HOST,
     OfferKind.STUDY_VISIT: PartnerRoleKind.STUDY_VISIT_HOST,
+    OfferKind.GUEST_LECTURE: PartnerRoleKind.STUDY_VISIT_HOST,
+    OfferKind.TEACHER_PLACEMENT: PartnerRoleKind.STUDY_VISIT_HOST,
 }
 
 
@@ -43,15 +63,20 @@ class OfferQuerySet(models.QuerySet):
     def open_for_application(self, day=None):
         """Published offers that can still be taken up: the last day has not passed, an
         internship's period has not ended, and a study visit has a time still ahead. The same
-        rule as `Offer.takes_applications` / `Offer.takes_bookings`, as a query."""
+        rule as `Offer.takes_applications` / `Offer.takes_bookings`, as a query (an offer
+        booked on times, `BOOKED_KINDS`, has a time still ahead)."""
         day = day or timezone.localdate()
         future_time = Slot.objects.bookable().filter(offer=OuterRef("pk"))
         return self.published().filter(
             Q(application_deadline__isnull=True) | Q(application_deadline__gte=day),
             Q(kind=OfferKind.INTERNSHIP, period_end__isnull=True)
             | Q(kind=OfferKind.INTERNSHIP, period_end__gte=day)
-            | Q(Exists(future_time), kind=OfferKind.STUDY_VISIT),
+            | Q(Exists(future_time), kind__in=BOOKED_KINDS),
         )
+
+    def for_students(self):
+        """Offers a student can take up: not those school staff alone book."""
+        return self.exclude(kind__in=STAFF_BOOKED_KINDS)
 
     def listed(self):
         """What the public lists show: only offers that can still be taken up."""
@@ -222,10 +247,36 @@ class Offer(models.Model):
         )
 
     @property
+    def is_booked(self):
+        """Taken up by booking a time (`BOOKED_KINDS`), not by applying."""
+        return self.kind in BOOKED_KINDS
+
+    @property
+    def staff_only(self):
+        """Only school staff book it (a guest lecture, a teacher placement)."""
+        return self.kind in STAFF_BOOKED_KINDS
+
+    @property
+    def held_at_school(self):
+        """Held at the booker's school, not at the offer's address (a guest lecture)."""
+        return self.kind in HELD_AT_SCHOOL_KINDS
+
+    @property
     def takes_bookings(self):
-        """Students and school staff can book a time (each time also has to be ahead and not
-        cancelled: `Slot.is_bookable`)."""
-        return self.kind == OfferKind.STUDY_VISIT and self.is_open
+        """A time can be booked: by students and school staff for a study visit, by school
+        staff for a guest lecture or a teacher placement (each time also has to be ahead and
+        not cancelled: `Slot.is_bookable`)."""
+        return self.is_booked and self.is_open
+
+    @property
+    def action_label(self):
+        """What taking the offer up is called on its page."""
+        return {
+            OfferKind.INTERNSHIP: _("Apply"),
+            OfferKind.STUDY_VISIT: _("Book a visit"),
+            OfferKind.GUEST_LECTURE: _("Book a guest lecture"),
+            OfferKind.TEACHER_PLACEMENT: _("Book a teacher placement"),
+        }[self.kind]
 
 
 class SlotQuerySet(models.QuerySet):
@@ -235,7 +286,8 @@ class SlotQuerySet(models.QuerySet):
 
 
 class Slot(models.Model):
-    """A dated time of a study visit with its own capacity."""
+    """A dated time of a study visit, guest lecture or teacher placement with its own
+    capacity (people: visitors, the class, teachers)."""
 
     offer = models.ForeignKey(
         Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="slots"
@@ -564,7 +616,10 @@ class StudentProfile(models.Model):
         _("weekly e-mail with new offers that match my interests"), default=False
     )
     interest_kind = models.CharField(
-        _("interested in"), max_length=20, choices=OfferKind.choices, blank=True
+        _("interested in"),
+        max_length=20,
+        choices=[(kind.value, kind.label) for kind in STUDENT_KINDS],
+        blank=True,
     )
     unsubscribe_token = models.CharField(
         max_length=43, unique=True, default=secrets.token_urlsafe, editable=False

@@ -10,7 +10,7 @@ from college_portal.accounts.models import User
 from college_portal.notifications.services import notify, notify_many
 
 from .models import Booking, BookingStatus
-from .selectors import WeeksOffers, booking_with_school
+from .selectors import WeeksOffers, booking_place, booking_with_school
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -83,6 +83,8 @@ def _booking_context(booking, user):
     slot = booking.slot
     return {
         "booking_id": booking.pk,
+        "offer_kind": slot.offer.kind,
+        "place": booking_place(booking),
         "offer": slot.offer.title,
         "organisation": slot.offer.organisation.name,
         "address": slot.offer.address,
@@ -110,6 +112,7 @@ def _booking_for_host(booking):
     """What the host reads about a booking: when, who, from which school, how many."""
     booking = booking_with_school(booking.pk)
     return booking, {
+        "offer_kind": booking.slot.offer.kind,
         "starts_at": booking.slot.starts_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M"),
         "booker": booking.booked_by.get_full_name(),
         "school": booking.school_name or "",
@@ -157,7 +160,8 @@ def slot_cancelled(booking):
 
 
 def remind_study_visits(*, now=None):
-    """The day before a study visit, remind each booker once."""
+    """The day before a booked time (a study visit, guest lecture or teacher placement),
+    remind each booker once."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     bookings = Booking.objects.filter(
@@ -190,7 +194,7 @@ def booking_ics(notification):
         return []
     with translation.override(notification.language):
         content = booking_calendar(booking, base_url=notification.context.get("base_url"))
-        return [("studiebesok.ics", content, "text/calendar")]
+        return [(f"{booking.slot.offer.kind.replace('_', '-')}.ics", content, "text/calendar")]
 
 
 def report_passed_deadlines(*, today=None):

@@ -63,8 +63,9 @@ def offers_taken_up_by(user_id):
 
 def matching_offers(profile):
     """Open offers that match what the student told (programme, municipality, kind of
-    interest; each only when given) and that they have not already taken up."""
-    offers = Offer.objects.open_for_application()
+    interest; each only when given) and that they have not already taken up; never what
+    school staff alone book."""
+    offers = Offer.objects.open_for_application().for_students()
     if profile.programme_id:
         offers = offers.filter(programmes=profile.programme_id)
     if profile.municipality:
@@ -90,6 +91,7 @@ class WeeksOffers:
     def __init__(self, since):
         self.offers = list(
             Offer.objects.open_for_application()
+            .for_students()
             .filter(published_at__gte=since)
             .select_related("organisation")
             .prefetch_related(Prefetch("programmes", queryset=Programme.objects.only("pk")))
@@ -213,7 +215,7 @@ def class_invitations_sent(user, limit=INVITATIONS_SHOWN):
     return rows, len(rows) if len(rows) < limit else sent.count()
 
 
-# --- a study visit's bookings, for its host ---------------------------------------------------
+# --- the bookings of an offer booked on times, for its host ---------------------------------------------------
 
 
 def hosted_offers(user):
@@ -246,8 +248,22 @@ def booking_with_school(booking_id):
     )
 
 
+def booking_place(booking):
+    """Where a booked time happens, when not at the offer's address: a guest lecture at the
+    booker's school (its name, "" when unknown)."""
+    if not booking.slot.offer.held_at_school:
+        return ""
+    return (
+        Booking.objects.filter(pk=booking.pk)
+        .annotate(school_name=booker_school())
+        .values_list("school_name", flat=True)
+        .first()
+        or ""
+    )
+
+
 def bookings_by_slot(offer):
-    """A study visit's times, earliest first, each with `confirmed`: its confirmed bookings
+    """A booked offer's times, earliest first, each with `confirmed`: its confirmed bookings
     (booker, `school_name`, class, group size, contact, booked at) in booking order, and
     `cancelled_count`: how many were cancelled. Two queries, however many times and bookings."""
     slots = list(

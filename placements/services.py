@@ -23,6 +23,7 @@ from .models import (
     FILLED,
     HOST_ROLE,
     MAX_APPLICATION_ATTEMPTS,
+    WHOLE_TIME_KINDS,
     Application,
     ApplicationStatus,
     Booking,
@@ -108,7 +109,7 @@ def _places_booked_message(taken):
 
 @transaction.atomic
 def save_slots(*, user, offer, added=(), changed=(), removed=()):
-    """Add, change and remove a study visit's times. Only start, end and capacity are ever
+    """Add, change and remove the times of a booked offer. Only start, end and capacity are ever
     written, never `places_taken`: that belongs to `book` and `cancel_booking`.
 
     `added`: dicts of starts_at, ends_at, capacity; `changed`: (slot id, dict) pairs;
@@ -198,14 +199,20 @@ def _check_can_be_taken_up(offer):
         errors.append(_("The last day to apply or book has already passed. Change it first."))
     if offer.kind == OfferKind.INTERNSHIP and offer.period_end and offer.period_end < today:
         errors.append(_("The internship's period has already ended. Change it first."))
-    if offer.kind == OfferKind.STUDY_VISIT:
+    if offer.is_booked:
         times = offer.slots.bookable()
         last = times.order_by("-starts_at").values_list("starts_at", flat=True).first()
         if last is None:
-            errors.append(_("Add at least one future time slot before publishing a study visit."))
+            errors.append(
+                _("Add at least one future time slot before publishing a study visit.")
+                if offer.kind == OfferKind.STUDY_VISIT
+                else _("Add at least one future time slot before publishing the offer.")
+            )
         elif offer.application_deadline and offer.application_deadline > timezone.localdate(last):
             errors.append(
                 _("The last day to book is after the last time of the visit. Move it earlier.")
+                if offer.kind == OfferKind.STUDY_VISIT
+                else _("The last day to book is after the last time. Move it earlier.")
             )
     if errors:
         raise ValidationError(errors)
@@ -421,32 +428,51 @@ def complete(*, user, application_id):
 
 @transaction.atomic
 def book(*, user, slot_id, group_size=1, class_name="", teacher_contact=""):
-    """Book places on a study-visit slot. The conditional UPDATE takes the places only if
-    they are there; under 20 concurrent requests for the last place exactly one succeeds."""
-    if user.is_student:
-        group_size = 1
-    elif not user.is_school_staff:
+    """Book places on a time of a study visit, guest lecture or teacher placement (a student
+    one place on a study visit; school staff a class or teachers on any of them). The
+    conditional UPDATE takes the places only if they are there; under 20 concurrent requests
+    for the last place exactly one succeeds. A guest lecture's time takes one booking."""
+    if not (user.is_student or user.is_school_staff):
         raise PermissionDenied
-    if group_size < 1:
-        raise ValidationError(_("Book at least one place."))
     slot = Slot.objects.select_related("offer__organisation").get(pk=slot_id)
     offer = slot.offer
+    if user.is_student:
+        if offer.staff_only:
+            raise ValidationError(
+                _(
+                    "Only school staff book a %(kind)s. Ask your teacher to book it for your class."
+                )
+                % {"kind": offer.get_kind_display().lower()}
+            )
+        group_size = 1
+    if group_size < 1:
+        raise ValidationError(_("Book at least one place."))
     if offer.application_deadline and offer.application_deadline < timezone.localdate():
         raise ValidationError(_("The last day to book has passed."))
     if not offer.takes_bookings:
-        raise ValidationError(_("This study visit is not open for booking."))
+        raise ValidationError(
+            _("This study visit is not open for booking.")
+            if offer.kind == OfferKind.STUDY_VISIT
+            else _("This offer is not open for booking.")
+        )
     if slot.cancelled_at is not None:
         raise ValidationError(_("The host has cancelled this time."))
     if slot.starts_at <= timezone.now():
         raise ValidationError(_("This time has already passed."))
     if Booking.objects.filter(slot=slot, booked_by=user, status=BookingStatus.CONFIRMED).exists():
         raise ValidationError(_("You have already booked this time."))
-    # A time cancelled meanwhile (cancel_slot holds its row lock) takes no one.
-    taken = Slot.objects.filter(
+    # A time cancelled meanwhile (cancel_slot holds its row lock) takes no one; a guest
+    # lecture's time nobody once it is booked.
+    free = Slot.objects.filter(
         pk=slot.pk, cancelled_at__isnull=True, places_taken__lte=F("capacity") - group_size
-    ).update(places_taken=F("places_taken") + group_size)
+    )
+    if offer.kind in WHOLE_TIME_KINDS:
+        free = free.filter(places_taken=0)
+    taken = free.update(places_taken=F("places_taken") + group_size)
     if not taken:
         slot.refresh_from_db(fields=["places_taken"])
+        if offer.kind in WHOLE_TIME_KINDS and slot.places_taken:
+            raise ValidationError(_("This time is already booked. Choose another time."))
         raise ValidationError(
             ngettext(
                 "Not enough places left on this time: %(left)d left.",

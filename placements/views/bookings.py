@@ -1,4 +1,5 @@
-"""Study-visit bookings: book, see, download the calendar file, cancel."""
+"""Bookings of study visits, guest lectures and teacher placements: book, see, download the
+calendar file, cancel."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -77,7 +78,8 @@ def booking_ics(request, pk):
         Booking.objects.select_related("slot__offer__organisation"), request.user, pk=pk
     )
     response = HttpResponse(booking_calendar(booking), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="studiebesok-{booking.pk}.ics"'
+    kind = booking.slot.offer.kind.replace("_", "-")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{booking.pk}.ics"'
     return response
 
 

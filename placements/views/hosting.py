@@ -1,4 +1,5 @@
-"""The host's side of a study visit: who has booked each time, and cancelling a time."""
+"""The host's side of an offer booked on times (a study visit, guest lecture or teacher
+placement): who has booked each time, and cancelling a time."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,18 +11,18 @@ from django.utils.translation import gettext as _
 
 from .. import selectors
 from ..forms import SlotCancelForm
-from ..models import BookingStatus, Offer, OfferKind, Slot
+from ..models import BOOKED_KINDS, BookingStatus, Offer, Slot
 from ..services import cancel_slot
 from .common import report_errors
 
 
 @login_required
 def offer_bookings(request, pk):
-    """Each time of one of the user's organisation's study visits with its bookings; others
+    """Each time of one of the user's organisation's booked offers with its bookings; others
     (another company, students, teachers) get 404, as if the page did not exist."""
     offer = get_object_or_404(
         selectors.hosted_offers(request.user)
-        .filter(kind=OfferKind.STUDY_VISIT)
+        .filter(kind__in=BOOKED_KINDS)
         .select_related("organisation"),
         pk=pk,
     )

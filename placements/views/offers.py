@@ -69,10 +69,9 @@ def offer_detail(request, pk):
                 slot__offer=offer, booked_by=user, status=BookingStatus.CONFIRMED
             ).select_related("slot")
         )
-        if offer.takes_bookings:
-            context["booking_form"] = BookingForm(
-                offer=offer, for_group=user.role == Role.SCHOOL_STAFF
-            )
+        for_group = user.role == Role.SCHOOL_STAFF
+        if offer.takes_bookings and (for_group or not offer.staff_only):
+            context["booking_form"] = BookingForm(offer=offer, for_group=for_group)
     return render(request, "placements/offer_detail.html", context)
 
 
