@@ -50,8 +50,10 @@ def until_further_notice(day):
 
 
 def agreements(period):
+    # Samverkansavtal only: declarations of intent are the partners app's own table.
     valid = list(
-        Agreement.objects.filter(valid_from__lte=period.end)
+        Agreement.objects.collaborations()
+        .filter(valid_from__lte=period.end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
         .select_related("organisation")
         .order_by("organisation__name", "valid_from", "pk")

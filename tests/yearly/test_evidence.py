@@ -5,7 +5,7 @@ year's data comes and changes."""
 import pytest
 from django.utils import timezone
 
-from partners.models import Agreement, OrganisationKind
+from partners.models import Agreement, AgreementKind, OrganisationKind
 from placements.models import ApplicationStatus, Offer
 from programs.models import Intake
 from tests.factories import ApplicationFactory, OfferFactory, OrganisationFactory
@@ -72,11 +72,21 @@ def test_a_past_year_does_not_change_when_this_years_data_does(
     ]  # fmt: skip
 
 
-def test_agreements_count_where_their_validity_meets_the_year(lead_client, company, municipality):
+def test_agreements_count_where_their_validity_meets_the_year(
+    lead_client, company, municipality, school
+):
     Agreement.objects.create(organisation=municipality, title="Tills vidare", valid_from=day(A - 3, 1, 1))
     Agreement.objects.create(organisation=company, title="Slutade i fjol", valid_from=day(A - 2, 1, 1), valid_to=day(A - 1, 12, 31))
     Agreement.objects.create(organisation=company, title="Börjar i år", valid_from=day(A + 1, 1, 1))
     Agreement.objects.create(organisation=company, title="Sista dagen", valid_from=day(A - 1, 6, 1), valid_to=day(A, 1, 1))  # fmt: skip
+
+    Agreement.objects.create(
+        kind=AgreementKind.INTENT,
+        organisation=company,
+        counterparty=school,
+        title="Avsiktsförklaring",
+        valid_from=day(A, 1, 1),
+    )
 
     tables = report_tables(lead_client, A)
 
