@@ -110,6 +110,10 @@ class Comparison:
         return STATUS_MARKERS[self.status]
 
     @property
+    def short_label(self):
+        return STATUS_SHORT[self.status]
+
+    @property
     def badge(self):
         return STATUS_BADGES[self.status]
 
@@ -119,6 +123,13 @@ STATUS_LABELS = {
     "surplus": _("More students than stated need"),
     "balanced": _("Balanced"),
     "none": _("No need stated"),
+}
+# In the chart, where the space is short.
+STATUS_SHORT = {
+    "shortage": _("Shortage"),
+    "surplus": _("Surplus"),
+    "balanced": _("Balanced"),
+    "none": _("No need"),
 }
 # Shown beside the label, so the status is not told by colour alone.
 STATUS_MARKERS = {"shortage": "▲", "surplus": "▼", "balanced": "=", "none": "–"}

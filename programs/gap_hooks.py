@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from college_portal.registry import (
     NavItem,
+    register_demo_step,
     register_nav,
     register_section,
     register_yearly_evidence,
 )
 
+from . import supply_demo
 from .gap import may_see_gap
 from .gap_evidence import gap_evidence, supply_evidence
 from .supply import supply_programmes_for
@@ -38,6 +40,7 @@ def register():
     register_nav(NavItem(_("Demand and supply"), "programs:gap", staff_only=True, order=91))
     register_section("dashboard", dashboard_supply, order=45)
     register_section("dashboard", dashboard_gap, order=46)
+    register_demo_step(supply_demo.load, order=32)
     # Criterion 4, Industrins kompetensbehov: the stated need against the education's supply.
     register_yearly_evidence(4, gap_evidence, order=20)
     # Criterion 5, Utbildningar och dimensionering: each programme's seats, admitted, completed.
