@@ -207,7 +207,15 @@ class SupplyFigureAdmin(admin.ModelAdmin):
     figure once saved is never edited or deleted."""
 
     form = SupplyFigureForm
-    list_display = ["intake", "year", "admitted", "completed", "current", "entered_by", "entered_at"]
+    list_display = [
+        "intake",
+        "year",
+        "admitted",
+        "completed",
+        "current",
+        "entered_by",
+        "entered_at",
+    ]
     list_filter = ["current", "year", "intake__programme"]
     search_fields = ["intake__programme__name"]
     list_select_related = ["intake__programme", "entered_by"]
