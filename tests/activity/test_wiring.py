@@ -232,6 +232,7 @@ def test_unticking_active_in_admin_logs_the_deactivation_and_the_admin_change(
 def agreement_form(organisation, **changes):
     return {
         "organisation": organisation.pk,
+        "kind": "collaboration",
         "title": "Samverkansavtal",
         "scope": "",
         "signed_on": "",
@@ -267,6 +268,7 @@ def test_an_agreement_added_on_the_organisation_page_is_logged(client, lead, com
     data.update(
         {
             "agreements-TOTAL_FORMS": "1",
+            "agreements-0-kind": "collaboration",
             "agreements-0-title": "Avtal 2027",
             "agreements-0-valid_from": "2027-01-01",
             "agreements-0-valid_to": "",
