@@ -29,6 +29,17 @@ LOGGER = "college_portal.resilient_cache"
 WITHIN = 1.0
 
 
+@pytest.fixture(autouse=True)
+def no_outage_known_yet():
+    """Each test starts as a process that has seen no outage: a port an earlier test of the
+    run left "down" (ports are reused) would otherwise swallow this test's first warning."""
+    from college_portal import resilient_cache
+
+    with resilient_cache._breakers_lock:
+        resilient_cache._breakers.clear()
+    yield
+
+
 def backend(port, **options):
     return ResilientRedisCache(
         f"redis://127.0.0.1:{port}/0", {"KEY_PREFIX": "test", "OPTIONS": options}
