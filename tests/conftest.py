@@ -3,6 +3,7 @@ teacher, a project lead), the world the access tables open, a clean cache, work 
 real Celery worker and the tasks it finished, and detection of Redis and Chromium. (Helpers are
 in tests/helpers.py.)"""
 
+import logging
 import os
 import shutil
 import socket
@@ -278,9 +279,17 @@ def worker(django_db_setup):
     app.conf.task_always_eager = False
     try:
         app.control.purge()
-        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10) as w:
+        root = logging.getLogger()
+        level = root.level
+        # start_worker would set the root logger to ERROR for the rest of the run (later
+        # tests then never see a warning logged) and the worker would skip its INFO lines.
+        with start_worker(
+            app, perform_ping_check=False, pool="solo", shutdown_timeout=10, loglevel="INFO"
+        ) as w:
+            root.setLevel(level)
             yield w
     finally:
+        logging.getLogger().setLevel(level)
         app.conf.task_always_eager = was_eager
         # The test settings give each run a queue of its own: leave no trace of it.
         with app.connection_for_write() as connection:
