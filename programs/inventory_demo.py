@@ -1,6 +1,7 @@
-"""Demo needs inventory: last year's round, closed, answered by both demo companies, and this
-year's round open for another month, answered by Södertälje Mekaniska only, so LK Precision's
-representative (lk@example.org) finds it as a task on the dashboard."""
+"""Demo needs inventory: last year's round, closed, answered by the four demo companies, and
+this year's round open for another month, answered by all but LK Precision, so LK Precision's
+representative (lk@example.org) finds it as a task on the dashboard, and the public page shows
+figures for turning and milling (three companies answered each)."""
 
 from datetime import date, datetime, timedelta
 
@@ -13,6 +14,7 @@ from .inventory import default_asked
 from .models import CompetenceArea, InventoryRound, NeedAnswer
 
 LK, SM = "556712-3459", "556834-5671"
+HV, NS = "556901-2346", "556745-6784"  # Huddinge Verktyg och Fräs, Nykvarn Svarvteknik
 
 # Per round (years ago), the answers: organisation number, area (Swedish name), 1/3/5 years, comment.
 ANSWERS = {
@@ -22,12 +24,18 @@ ANSWERS = {
         (LK, "CNC-svarvning", 1, 3, 4, ""),
         (SM, "CNC-svarvning", 3, 6, 9, "Pensionsavgångar i svarvavdelningen."),
         (SM, "Svetsning", 1, 2, 4, ""),
+        (HV, "CNC-fräsning", 2, 4, 6, ""),
+        (NS, "CNC-svarvning", 2, 4, 6, ""),
     ],
     0: [
         (SM, "CNC-svarvning", 2, 5, 8, "Fler pensionsavgångar än väntat."),
         (SM, "CNC-fräsning", 1, 3, 5, ""),
         (SM, "Automation", 0, 2, 4, "Robotcell planeras 2028."),
         (SM, "Svetsning", 1, 2, 3, ""),
+        (HV, "CNC-fräsning", 2, 5, 7, "Nya kunder inom medicinteknik."),
+        (HV, "CNC-svarvning", 1, 2, 3, ""),
+        (NS, "CNC-svarvning", 3, 6, 10, "Ett andra skift från hösten."),
+        (NS, "CNC-fräsning", 1, 2, 2, ""),
     ],
 }
 
@@ -38,7 +46,7 @@ def load(stdout):
     areas = {area.name_sv: area for area in CompetenceArea.objects.all()}
     organisations = {
         o.organisation_number: o
-        for o in Organisation.objects.filter(organisation_number__in=[LK, SM])
+        for o in Organisation.objects.filter(organisation_number__in=[LK, SM, HV, NS])
     }
     for years_ago, answers in ANSWERS.items():
         year = today.year - years_ago
