@@ -9,7 +9,7 @@ from college_portal.reports import Flag, Table
 
 from .gap import gap_report
 from .models import CompetenceArea, InventoryRound
-from .supply import programme_supply
+from .supply import programme_supply, supply_table
 
 
 def _round_of(period):
@@ -84,26 +84,6 @@ def supply_evidence(period):
     return [
         Table(
             _("Supply per programme in %(year)s") % {"year": period.year},
-            [
-                _("Programme"),
-                _("School"),
-                _("Municipality"),
-                _("Competence areas"),
-                _("Seats"),
-                _("Admitted"),
-                pgettext("supply", "Completed"),
-            ],
-            [
-                [
-                    s.programme.name,
-                    s.programme.provider.name,
-                    s.programme.municipality,
-                    ", ".join(names[a] for a in s.courses_by_area if a in names),
-                    s.seats,
-                    s.admitted,
-                    s.completed,
-                ]
-                for s in supplies
-            ],
+            *supply_table(supplies, names),
         )
     ]

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from college_portal.csvexport import csv_response
 
 from .models import NeedAnswer
+from .supply import supply_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -195,27 +196,7 @@ def xlsx_export(report):
     _sheet(
         book,
         _("Programmes"),
-        [
-            _("Programme"),
-            _("School"),
-            _("Municipality"),
-            _("Competence areas"),
-            _("Seats"),
-            _("Admitted"),
-            pgettext("supply", "Completed"),
-        ],
-        [
-            [
-                s.programme.name,
-                s.programme.provider.name,
-                s.programme.municipality,
-                ", ".join(areas[a] for a in s.courses_by_area if a in areas),
-                s.seats,
-                s.admitted,
-                s.completed,
-            ]
-            for s in report.supplies
-        ],
+        *supply_table(report.supplies, areas),
     )
     buffer = io.BytesIO()
     book.save(buffer)

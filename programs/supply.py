@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from partners.models import Organisation
 
@@ -179,3 +180,31 @@ def supply_per_area(supplies):
             totals["completed"] += supply.completed
             totals["programmes"] += 1
     return per_area
+
+
+def supply_table(supplies, area_names):
+    """Per programme: school, municipality, the competence areas its courses teach, seats,
+    admitted and completed, as (headers, rows) of plain cells, for the yearly report's evidence
+    and the demand/supply workbook alike. `area_names` maps area ids to their names."""
+    headers = [
+        _("Programme"),
+        _("School"),
+        _("Municipality"),
+        _("Competence areas"),
+        _("Seats"),
+        _("Admitted"),
+        pgettext("supply", "Completed"),
+    ]
+    rows = [
+        [
+            s.programme.name,
+            s.programme.provider.name,
+            s.programme.municipality,
+            ", ".join(area_names[a] for a in s.courses_by_area if a in area_names),
+            s.seats,
+            s.admitted,
+            s.completed,
+        ]
+        for s in supplies
+    ]
+    return headers, rows
