@@ -35,6 +35,24 @@ class Table:
     def chart_height(self):
         return max(28, 28 * len(self.rows))
 
+    @property
+    def header_cells(self):
+        """(header, numeric) per column: a column of figures aligns right, its header too."""
+        numeric = [
+            bool(self.rows) and all(_is_number(row[i]) for row in self.rows if i < len(row))
+            for i in range(len(self.headers))
+        ]
+        return [(header, i > 0 and numeric[i]) for i, header in enumerate(self.headers)]
+
+    @property
+    def cell_rows(self):
+        """(cell, numeric) per cell of each row: figures right, text left."""
+        return [[(cell, _is_number(cell)) for cell in row] for row in self.rows]
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
 
 @dataclass
 class Section:

@@ -41,24 +41,12 @@ def table_to_dict(table):
     }
 
 
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def table_from_dict(data):
     rows = [
         [Flag(c["flag"]) if isinstance(c, dict) and "flag" in c else c for c in row]
         for row in data["rows"]
     ]
-    table = Table(data["caption"], data["headers"], rows, chart=data.get("chart", False))
-    # For the page: figures align right, text left (a column of figures: its header too).
-    numeric = [
-        bool(rows) and all(_is_number(row[i]) for row in rows if i < len(row))
-        for i in range(len(table.headers))
-    ]
-    table.header_cells = [(h, i > 0 and numeric[i]) for i, h in enumerate(table.headers)]
-    table.cell_rows = [[(c, _is_number(c)) for c in row] for row in rows]
-    return table
+    return Table(data["caption"], data["headers"], rows, chart=data.get("chart", False))
 
 
 def person_name(user):

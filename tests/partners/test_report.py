@@ -166,7 +166,7 @@ def test_every_chart_has_a_data_table(client, lead, partnership):
     assert len(charts) >= 4
     for block in charts:
         title = re.search(r"<title[^>]*>(.*?):", block).group(1)
-        caption = re.search(r"<caption>(.*?)</caption>", block).group(1)
+        caption = re.search(r"<caption[^>]*>(.*?)</caption>", block).group(1)
         assert title == caption
         bars = block.count("<rect")
         rows = block.split("<tbody>")[1].count("<tr>")
