@@ -45,11 +45,13 @@ def _require_chromium():
 
 @pytest.fixture(autouse=True)
 def _timeouts(request):
-    """Fail fast: a page of this portal answers in well under a second."""
+    """Fail within seconds, not Playwright's 30: a page of this portal answers in well under a
+    second, but a click that posts a form waits for its navigation, and on a loaded 2-core CI
+    machine (password hashing, a PDF in a subprocess) 5 s proved too short once."""
     if "page" in request.fixturenames:
         page = request.getfixturevalue("page")
-        page.set_default_timeout(5_000)
-        page.set_default_navigation_timeout(10_000)
+        page.set_default_timeout(15_000)
+        page.set_default_navigation_timeout(20_000)
 
 
 @pytest.fixture
@@ -88,8 +90,8 @@ def new_page(browser, browser_context_args):
         context = browser.new_context(**browser_context_args)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(5_000)
-        page.set_default_navigation_timeout(10_000)
+        page.set_default_timeout(15_000)
+        page.set_default_navigation_timeout(20_000)
         return page
 
     yield make
