@@ -360,3 +360,32 @@ def test_command_exits_2_from_the_shell_and_prints_no_matching(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert '"p7"' in result.stderr
+
+
+# --- The benchmark script (its input, never its times) ---------------------------------------
+
+
+def _bench_module():
+    import importlib.util
+
+    path = Path(settings.BASE_DIR) / "scripts" / "bench_allocation.py"
+    spec = importlib.util.spec_from_file_location("bench_allocation", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_input_is_a_valid_reproducible_round_and_the_script_prints_its_figures(capsys):
+    bench = _bench_module()
+
+    students, places = bench.national_input(300, 90, 5, seed="t")
+
+    assert bench.national_input(300, 90, 5, seed="t") == (students, places)
+    assert all(len(set(c)) == len(c) == 5 for c in students.values())
+    seats = sum(spec["capacity"] for spec in places.values())
+    assert 200 <= seats <= 400  # about one seat per student
+    matching = allocate(students, places)["matching"]
+    assert blocking_pairs(students, places, matching) == []
+    bench.main(["--students", "300", "--places", "90", "--choices", "5", "--runs", "1"])
+    printed = capsys.readouterr().out
+    assert "set-up" in printed and "allocation" in printed and "unplaced" in printed
