@@ -194,7 +194,9 @@ def test_postgres_backup_restores_every_row_and_file_into_an_empty_database(
 
 
 def test_sqlite_backup_restores_every_row_and_file(data_and_files, tmp_path):
-    require(connection.vendor == "sqlite", "this is the embedded SQLite database's round trip")
+    if connection.vendor != "sqlite":
+        # Not a missing service: the PostgreSQL round trip above is this run's (CI included).
+        pytest.skip("this is the embedded SQLite database's round trip")
     folder = backup(tmp_path / "backups")
     target = tmp_path / "restored.sqlite3"
     media = tmp_path / "fresh-media"
