@@ -389,3 +389,15 @@ def test_benchmark_input_is_a_valid_reproducible_round_and_the_script_prints_its
     bench.main(["--students", "300", "--places", "90", "--choices", "5", "--runs", "1"])
     printed = capsys.readouterr().out
     assert "set-up" in printed and "allocation" in printed and "unplaced" in printed
+
+
+def test_readme_example_gives_the_readme_output(tmp_path):
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Allocation (APL rounds)")[1].split("\n## ")[0]
+    blocks = [block.split("```")[0] for block in section.split("```json")[1:]]
+    given_in, given_out = (json.loads(block) for block in blocks)
+    out = StringIO()
+
+    call_command("allocate", "--input", write(tmp_path, given_in), stdout=out)
+
+    assert json.loads(out.getvalue()) == given_out
