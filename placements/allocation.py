@@ -24,10 +24,10 @@ def lottery_priorities(students, places, seed):
 
     Single tie-breaking: every student draws one lottery number (a permutation of the sorted
     student ids by ``random.Random(seed)``), and every place ranks the students who chose it by
-    that number. With one number per student, deferred acceptance wastes fewer seats on
-    avoidable swaps than with a separate draw per place (Abdulkadiroğlu, Pathak & Roth 2009,
-    New York City's school match), and it is the easier rule to explain: "your number was
-    N; the place's last admitted student had a better one". The order depends only on the seed
+    that number. In New York City's high-school match, one number per student gave more
+    students their first choice than a separate draw per place (Abdulkadiroğlu, Pathak & Roth
+    2009), and it is the easier rule to explain: "your number was N; the place's last admitted
+    student had a better one". The order depends only on the seed
     and the ids, never on dict order. ``places`` is any mapping keyed by place id; places no
     student chose get an empty list. A student's repeated choice is listed once.
     """
@@ -65,9 +65,10 @@ def allocate(students, places, seed=None):
 
     The result is the student-optimal stable matching: no student and place would both rather be
     matched to each other, every student gets the best place they can get in any stable
-    matching, and no student gains by misreporting their ranking. It is unique, so it does not
-    depend on the order students propose in (nor on the order of the input's dicts); students
-    propose in input order. Every student of the input appears in the result.
+    matching, and no student gains by misreporting their ranking (when the number of choices is
+    not capped: with a cap, leaving out a place one cannot get may pay). It is unique, so it
+    does not depend on the order students propose in (nor on the order of the input's dicts);
+    students start proposing in input order. Every student of the input appears in the result.
     """
     if seed is not None:
         places = with_priorities(students, places, seed)
