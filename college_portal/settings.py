@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "programs",
     "placements",
     "college_portal.yearly",
+    "college_portal.surveys",
     # Last: a file goes with its row, or with the upload that replaces it, after commit.
     "django_cleanup.apps.CleanupConfig",
 ]
@@ -205,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "college_portal.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "send-survey-invitations": {
+        "task": "college_portal.surveys.tasks.send_survey_invitations",
+        "schedule": crontab(hour=10, minute=0),
     },
 }
 # Days a CV is kept after its application is over (declined, completed, withdrawn, or the

@@ -31,6 +31,7 @@ from placements.models import (
 )
 from tests.factories import CompetenceAreaFactory, InventoryRoundFactory
 from tests.helpers import database_state, url
+from tests.surveys.helpers import make_survey_invitation
 
 OK = 200  # the page is shown
 DENY = 403  # not for this role
@@ -141,6 +142,10 @@ ACCESS = {
     "yearly:detail": ("get", "year", LEADS_ONLY),
     "yearly:assess": ("post", "criterion", row(DENY, DENY, DENY, DENY, DENY, DENY, DONE, LOGIN)),
     "yearly:freeze": ("post", "year", row(DENY, DENY, DENY, DENY, DENY, DENY, DONE, LOGIN)),
+    # Satisfaction surveys: the link is the key, no sign-in (tests/surveys/test_answer.py has
+    # unknown, expired and answered links); the results are in the leads' report only.
+    "surveys:answer": ("get", "survey_token", EVERYONE),
+    "surveys:thanks": ("get", None, EVERYONE),
 }  # fmt: skip
 
 ACTION_DATA = {
@@ -203,6 +208,9 @@ def target(world, kind, request):
         return (CompetenceAreaFactory(name_sv="CNC-fräsning").pk,)
     if kind == "criterion":  # the yearly report's criterion 2 of this year
         return (timezone.localdate().year, 2)
+    if kind == "survey_token":
+        make_survey_invitation(world["company"], token="survey-token")
+        return ("survey-token",)
     if kind == "unconfirmed":
         StudentProfile.objects.filter(pk=world["profile"].pk).update(
             school_confirmed_at=None, school_confirmed_by=None
@@ -311,6 +319,7 @@ def page_shows(name, response, world):
         "placements:booking_detail": world["visit"].title,
         "yearly:list": "Årsrapport",
         "yearly:detail": "Regional samverkan",
+        "surveys:answer": world["company"].name,
     }
     if name in shown:
         assert shown[name] in html

@@ -136,6 +136,7 @@ def test_scheduler_runs_each_job_at_its_time(tmp_path, ran):
         "report-passed-deadlines": 1,
         "remind-study-visits": 1,
         "weekly-offer-digest": 1,
+        "send-survey-invitations": 1,
     }
     assert firsts["erase-expired-cvs"] == "03:15"
     assert firsts["clear-expired-sessions"] == "03:30"
@@ -144,6 +145,7 @@ def test_scheduler_runs_each_job_at_its_time(tmp_path, ran):
     assert firsts["report-passed-deadlines"] == "07:30"
     assert firsts["remind-study-visits"] == "08:00"
     assert firsts["weekly-offer-digest"] == "09:00"
+    assert firsts["send-survey-invitations"] == "10:00"
 
 
 def test_scheduler_started_later_catches_up_once_on_what_it_missed(tmp_path, ran):
@@ -165,6 +167,7 @@ def test_scheduler_started_later_catches_up_once_on_what_it_missed(tmp_path, ran
         "remind-needs-inventory",
         "remind-study-visits",
         "report-passed-deadlines",
+        "send-survey-invitations",
     ]  # the weekly digest is Monday's
 
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    name = "college_portal.surveys"
+    label = "surveys"
+    verbose_name = _("Satisfaction surveys")
+
+    def ready(self):
+        from . import hooks
+
+        hooks.register()
