@@ -58,6 +58,20 @@ def intake(programme, seats, day):
     )
 
 
+def answer(round_, organisations, area, figures, comment=""):
+    """Each organisation's current answer in `area`: its (1, 3, 5 years) figures, in order."""
+    for organisation, (n1, n3, n5) in zip(organisations, figures, strict=True):
+        NeedAnswerFactory(
+            round=round_,
+            organisation=organisation,
+            area=area,
+            within_1_year=n1,
+            within_3_years=n3,
+            within_5_years=n5,
+            comment=comment,
+        )
+
+
 def build_market(school=None):
     turning = CompetenceAreaFactory(
         name_sv="CNC-svarvning", name_en="CNC turning", ssyk_code="8211", order=1
@@ -76,34 +90,15 @@ def build_market(school=None):
     huddinge = [
         OrganisationFactory(name=f"Huddinge Fräs {i} AB", municipality="Huddinge") for i in range(2)
     ]
-    for organisation, (n1, n3, n5) in zip(sodertalje, SODERTALJE_TURNING, strict=True):
-        NeedAnswerFactory(
-            round=round_,
-            organisation=organisation,
-            area=turning,
-            within_1_year=n1,
-            within_3_years=n3,
-            within_5_years=n5,
-        )
-    for organisation, (n1, n3, n5) in zip(huddinge, HUDDINGE_TURNING, strict=True):
-        NeedAnswerFactory(
-            round=round_,
-            organisation=organisation,
-            area=turning,
-            within_1_year=n1,
-            within_3_years=n3,
-            within_5_years=n5,
-        )
-    for organisation, (n1, n3, n5) in zip(huddinge, HUDDINGE_MILLING, strict=True):
-        NeedAnswerFactory(
-            round=round_,
-            organisation=organisation,
-            area=milling,
-            within_1_year=n1,
-            within_3_years=n3,
-            within_5_years=n5,
-            comment="Vi behöver fler som kan fräsa i fem axlar.",
-        )
+    answer(round_, sodertalje, turning, SODERTALJE_TURNING)
+    answer(round_, huddinge, turning, HUDDINGE_TURNING)
+    answer(
+        round_,
+        huddinge,
+        milling,
+        HUDDINGE_MILLING,
+        comment="Vi behöver fler som kan fräsa i fem axlar.",
+    )
     # An earlier answer, replaced: history, not need.
     NeedAnswerFactory(
         round=round_,
