@@ -14,8 +14,8 @@ def _theirs(user):
 def export(user):
     return "surveys", [
         {
-            "event": invitation.get_event_kind_display(),
-            "as": invitation.get_respondent_kind_display(),
+            "event": invitation.event_kind,
+            "as": invitation.respondent_kind,
             "sent": invitation.created_at.isoformat(),
             "answered": invitation.answered_at is not None,
         }
