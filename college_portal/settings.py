@@ -199,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.remind_needs_inventory",
         "schedule": crontab(hour=7, minute=15),
     },
+    "remind-final-assessments": {
+        "task": "placements.tasks.remind_final_assessments",
+        "schedule": crontab(hour=8, minute=15),
+    },
     "erase-expired-cvs": {
         "task": "placements.tasks.erase_expired_cvs",
         "schedule": crontab(hour=3, minute=15),

@@ -740,3 +740,196 @@ class ClassInvitation(TokenInvitation):
     @property
     def activity_organisation_id(self):
         return self.school_id
+
+
+# --- The APL agreement of a placement ----------------------------------------------------------
+
+
+class RiskItem(models.TextChoices):
+    """The workplace's risk assessment for a student (AFS 2012:3 asks it before a minor starts):
+    each item is phrased so that every workplace can tick it."""
+
+    HAZARDS = "risk_hazards_identified", _("The hazards of the student's tasks are identified")
+    PROTECTION = "risk_protective_equipment", _("Protective equipment is provided and fitted")
+    INTRODUCTION = (
+        "risk_safety_introduction",
+        _("The student is introduced to the workplace's safety rules on the first day"),
+    )
+    FORBIDDEN = (
+        "risk_forbidden_work_listed",
+        _("Machines and tasks the student may not use or do are listed (or there are none)"),
+    )
+    EMERGENCY = (
+        "risk_emergency_procedures",
+        _("Emergency procedures, exits and first aid are explained"),
+    )
+
+
+class AssessmentLevel(models.TextChoices):
+    NOT_YET = "not_yet", _("Not yet shown")
+    WITH_SUPPORT = "with_support", _("Shown with support")
+    INDEPENDENTLY = "independently", _("Shown independently")
+
+
+class PlacementAgreement(models.Model):
+    """The agreement of one placement (APL, or LIA in higher vocational education): the
+    supervisor, the learning objectives, hours, address and the risk assessment, filled in by
+    the company; the school says whether the student is under 18; then the final assessment.
+
+    It hangs on the accepted application. An allocation round's placement will get its own
+    nullable one-to-one next to `application` (exactly one of the two set); the rules read the
+    placement through `student`, `offer` and `organisation_id` only, never the application.
+    """
+
+    application = models.OneToOneField(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="agreement",
+    )
+    supervisor_name = models.CharField(_("supervisor's name"), max_length=150)
+    supervisor_email = models.EmailField(_("supervisor's e-mail"))
+    supervisor_phone = models.CharField(_("supervisor's phone"), max_length=40, blank=True)
+    supervisor_trained = models.BooleanField(
+        _("the supervisor has taken supervisor training"), default=False
+    )
+    objectives = models.ManyToManyField(
+        "programs.Course",
+        verbose_name=_("learning objectives"),
+        related_name="+",
+        blank=True,
+        help_text=_("Courses of the student's programme the placement works towards."),
+    )
+    working_hours = models.TextField(_("working hours"), blank=True)
+    address = models.CharField(_("workplace address"), max_length=200, blank=True)
+    risk_hazards_identified = models.BooleanField(RiskItem.HAZARDS.label, default=False)
+    risk_protective_equipment = models.BooleanField(RiskItem.PROTECTION.label, default=False)
+    risk_safety_introduction = models.BooleanField(RiskItem.INTRODUCTION.label, default=False)
+    risk_forbidden_work_listed = models.BooleanField(RiskItem.FORBIDDEN.label, default=False)
+    risk_emergency_procedures = models.BooleanField(RiskItem.EMERGENCY.label, default=False)
+    risk_comment = models.TextField(_("comment on the risk assessment"), blank=True)
+    # Set when every item is ticked, cleared when one is unticked (services.save_agreement).
+    risk_assessed_at = models.DateTimeField(
+        _("risk assessed"), null=True, blank=True, editable=False, validators=[validate_sane_date]
+    )
+    # The school's word, not a birth date: the portal keeps no date of birth. True until the
+    # school's staff say otherwise, so the risk assessment is asked for unless they do.
+    student_under_18 = models.BooleanField(_("the student is under 18"), default=True)
+    age_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("age confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    started_at = models.DateTimeField(
+        _("started"), null=True, blank=True, editable=False, validators=[validate_sane_date]
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    assessed_at = models.DateTimeField(
+        _("assessed"), null=True, blank=True, editable=False, validators=[validate_sane_date]
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("placement agreement")
+        verbose_name_plural = _("placement agreements")
+        constraints = [
+            sane_date_constraint(
+                "risk_assessed_at",
+                name="agreement_risk_assessed_at_in_range",
+                null=True,
+                with_time=True,
+            ),
+            sane_date_constraint(
+                "started_at", name="agreement_started_at_in_range", null=True, with_time=True
+            ),
+            sane_date_constraint(
+                "assessed_at", name="agreement_assessed_at_in_range", null=True, with_time=True
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application}"
+
+    def activity_repr(self):
+        return f"placement agreement #{self.pk}"  # names no person
+
+    @property
+    def student(self):
+        return self.application.student
+
+    @property
+    def offer(self):
+        return self.application.offer
+
+    @property
+    def organisation_id(self):
+        return self.application.offer.organisation_id
+
+    @property
+    def risk_items(self):
+        """(label, ticked) of the risk checklist, in order."""
+        return [(item.label, getattr(self, item.value)) for item in RiskItem]
+
+    @property
+    def risk_complete(self):
+        return all(getattr(self, item.value) for item in RiskItem)
+
+    @property
+    def needs_risk_assessment(self):
+        """The student may not start yet: under 18 and the risk assessment not done."""
+        return self.student_under_18 and self.risk_assessed_at is None
+
+
+class ObjectiveAssessment(models.Model):
+    """The supervisor's final word on one learning objective: a level and a comment. Progress
+    against the objective, not a grade: grading is the teacher's."""
+
+    agreement = models.ForeignKey(
+        PlacementAgreement,
+        verbose_name=_("placement agreement"),
+        on_delete=models.CASCADE,
+        related_name="assessments",
+    )
+    course = models.ForeignKey(
+        "programs.Course",
+        verbose_name=_("learning objective"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.CharField(_("level"), max_length=20, choices=AssessmentLevel.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("assessment of an objective")
+        verbose_name_plural = _("assessments of objectives")
+        ordering = ["course__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "course"], name="one_assessment_per_objective"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course}: {self.get_level_display()}"

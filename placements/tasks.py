@@ -32,3 +32,11 @@ def erase_expired_cvs():
     from .retention import erase_expired_cvs
 
     return {"erased": erase_expired_cvs()}
+
+
+@shared_task
+def remind_final_assessments():
+    """A week before an APL period ends, remind the company once to give the final assessment."""
+    from .agreements import remind_final_assessments
+
+    return {"reminded": remind_final_assessments()}

@@ -1,7 +1,16 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .views import applications, bookings, class_invitations, hosting, offers, profile, school
+from .views import (
+    agreements,
+    applications,
+    bookings,
+    class_invitations,
+    hosting,
+    offers,
+    profile,
+    school,
+)
 
 app_name = "placements"
 urlpatterns = [
@@ -22,6 +31,23 @@ urlpatterns = [
     path(_("applications/<int:pk>/decide/"), applications.decide_view, name="decide"),
     path(_("applications/<int:pk>/complete/"), applications.complete_view, name="complete"),
     path(_("applications/<int:pk>/withdraw/"), applications.withdraw_view, name="withdraw"),
+    path(_("applications/<int:pk>/agreement/"), agreements.agreement_detail, name="agreement"),
+    path(
+        _("applications/<int:pk>/agreement/edit/"),
+        agreements.agreement_edit,
+        name="agreement_edit",
+    ),
+    path(_("applications/<int:pk>/agreement/age/"), agreements.agreement_age, name="agreement_age"),
+    path(
+        _("applications/<int:pk>/agreement/start/"),
+        agreements.agreement_start,
+        name="agreement_start",
+    ),
+    path(
+        _("applications/<int:pk>/agreement/assessment/"),
+        agreements.agreement_assess,
+        name="agreement_assess",
+    ),
     path(_("bookings/<int:pk>/"), bookings.booking_detail, name="booking_detail"),
     path(_("bookings/<int:pk>/calendar.ics"), bookings.booking_ics, name="booking_ics"),
     path(_("bookings/<int:pk>/cancel/"), bookings.booking_cancel, name="booking_cancel"),

@@ -26,10 +26,12 @@ from placements.models import (
     BookingStatus,
     Offer,
     OfferStatus,
+    PlacementAgreement,
+    RiskItem,
     Slot,
     StudentProfile,
 )
-from tests.factories import CompetenceAreaFactory, InventoryRoundFactory
+from tests.factories import CompetenceAreaFactory, CourseFactory, InventoryRoundFactory
 from tests.helpers import database_state, url
 from tests.surveys.helpers import make_survey_invitation
 
@@ -118,6 +120,14 @@ ACCESS = {
     "placements:decide": ("post", "application", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
     "placements:complete": ("post", "accepted", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
     "placements:withdraw": ("post", "application", row(DONE, HIDE, DENY, DENY, DENY, DENY, DENY, LOGIN)),
+    # A placement's APL agreement: read like its application (the student, the company, the
+    # student's confirmed school, leads); filled in and assessed by the company only; the
+    # student's age stated by the school; started by the company or the school.
+    "placements:agreement": ("get", "accepted", row(OK, HIDE, OK, OK, HIDE, OK, OK, LOGIN)),
+    "placements:agreement_edit": ("get", "accepted", row(DENY, DENY, OK, OK, HIDE, DENY, DENY, LOGIN)),
+    "placements:agreement_assess": ("get", "placement_agreement", row(DENY, DENY, OK, OK, HIDE, DENY, DENY, LOGIN)),
+    "placements:agreement_age": ("post", "placement_agreement", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
+    "placements:agreement_start": ("post", "placement_agreement", row(DENY, DENY, DONE, DONE, HIDE, DONE, DENY, LOGIN)),
     # Study visits: students and teachers book; the booker and the host see a booking; the
     # host's members see who is coming (leads too) and cancel a time.
     "placements:book": ("post", "visit", row(DONE, DONE, DENY, DENY, DENY, DONE, DENY, LOGIN)),
@@ -158,6 +168,7 @@ ACTION_DATA = {
     },
     "placements:decide": lambda w: {"decision": "accept", "message": "Välkommen till oss!"},
     "placements:slot_cancel": lambda w: {"message": "Maskinen har gått sönder, tyvärr."},
+    "placements:agreement_age": lambda w: {"under_18": "no"},
     "yearly:assess": lambda w: {"c2-text": "Samverkansavtal med alla kommuner i länet."},
     "yearly:freeze": lambda w: {"confirm": "on"},
 }
@@ -204,6 +215,20 @@ def target(world, kind, request):
             status=ApplicationStatus.ACCEPTED, decided_at=timezone.now()
         )
         return (world["application"].pk,)
+    if kind == "placement_agreement":  # accepted, agreement filled in, risk assessed
+        application = world["application"]
+        Application.objects.filter(pk=application.pk).update(
+            status=ApplicationStatus.ACCEPTED, decided_at=timezone.now()
+        )
+        agreement = PlacementAgreement.objects.create(
+            application=application,
+            supervisor_name="Anders Berg",
+            supervisor_email="anders@example.org",
+            **{item.value: True for item in RiskItem},
+            risk_assessed_at=timezone.now(),
+        )
+        agreement.objectives.set([CourseFactory(name="Svarvning 1")])
+        return (application.pk,)
     if kind == "area":
         return (CompetenceAreaFactory(name_sv="CNC-fräsning").pk,)
     if kind == "criterion":  # the yearly report's criterion 2 of this year
@@ -266,6 +291,12 @@ DONE_WHEN = {
         Booking.objects.get(pk=w["booking"].pk).status == BookingStatus.CANCELLED
     ),
     "placements:confirm_student": lambda w, p, before: profile(w).school_confirmed_by == p,
+    "placements:agreement_age": lambda w, p, before: not PlacementAgreement.objects.get(
+        application=w["application"]
+    ).student_under_18,
+    "placements:agreement_start": lambda w, p, before: (
+        PlacementAgreement.objects.get(application=w["application"]).started_by == p
+    ),
     "placements:reject_student": lambda w, p, before: profile(w).school_id is None,
     "yearly:assess": lambda w, p, before: CriterionAssessment.objects.filter(
         criterion=2, written_by=p
@@ -315,6 +346,9 @@ def page_shows(name, response, world):
         "placements:offer_edit": world["offer"].title,
         "placements:applicants": "Elsa Lindqvist",
         "placements:application_detail": world["application"].motivation,
+        "placements:agreement": world["offer"].title,
+        "placements:agreement_edit": "Elsa Lindqvist",
+        "placements:agreement_assess": "Svarvning 1",
         "placements:offer_bookings": world["visit"].title,
         "placements:booking_detail": world["visit"].title,
         "yearly:list": "Årsrapport",

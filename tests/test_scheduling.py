@@ -135,6 +135,7 @@ def test_scheduler_runs_each_job_at_its_time(tmp_path, ran):
         "remind-needs-inventory": 1,
         "report-passed-deadlines": 1,
         "remind-study-visits": 1,
+        "remind-final-assessments": 1,
         "weekly-offer-digest": 1,
         "send-survey-invitations": 1,
     }
@@ -144,6 +145,7 @@ def test_scheduler_runs_each_job_at_its_time(tmp_path, ran):
     assert firsts["remind-needs-inventory"] == "07:15"
     assert firsts["report-passed-deadlines"] == "07:30"
     assert firsts["remind-study-visits"] == "08:00"
+    assert firsts["remind-final-assessments"] == "08:15"
     assert firsts["weekly-offer-digest"] == "09:00"
     assert firsts["send-survey-invitations"] == "10:00"
 
@@ -164,6 +166,7 @@ def test_scheduler_started_later_catches_up_once_on_what_it_missed(tmp_path, ran
         "erase-expired-cvs",
         "relay-unsent-notifications",
         "remind-expiring-agreements",
+        "remind-final-assessments",
         "remind-needs-inventory",
         "remind-study-visits",
         "report-passed-deadlines",

@@ -19,6 +19,10 @@ Swedish translation is in locale/sv; `log()` refuses a type that is not listed h
 | STEERING_MEMBER_ADDED, _CHANGED, _REMOVED | a steering group's members (logged on the group) | {"member": id, "represents": …, field: [old, new]} |
 | INVENTORY_OPENED, INVENTORY_CLOSED | a project lead opens or closes a needs inventory round | {"answer_by": …, "asked": count} / {"closed_at": …} |
 | INVENTORY_ANSWERED | an organisation's member saves its stated need (logged on the round) | {area's Swedish name: [old "1/3/5", new]} for each area changed |
+| PLACEMENT_AGREEMENT_CREATED, _CHANGED | a company saves a placement's APL agreement | {field: [old, new]} (no names or contact details: "supervisor" when they change) |
+| PLACEMENT_AGREEMENT_AGE_SET | school staff say whether the student is under 18 | {"student_under_18": [old, new]} |
+| PLACEMENT_STARTED | the company or the school marks a placement started | {} |
+| PLACEMENT_ASSESSED | the company saves the final assessment | {"objectives": count} |
 | ACCOUNT_DELETED | a person deletes their account (no actor, no personal data) | {"role": …} |
 | ADMIN_ADDED, ADMIN_CHANGED, ADMIN_DELETED | a project lead saves in Django admin | {"message": Django's structured change message without object names} |
 """
@@ -49,6 +53,11 @@ STEERING_MEMBER_CHANGED = "partners.steering_member.changed"
 INVENTORY_OPENED = "programs.inventory.opened"
 INVENTORY_CLOSED = "programs.inventory.closed"
 INVENTORY_ANSWERED = "programs.inventory.answered"
+PLACEMENT_AGREEMENT_CREATED = "placements.agreement.created"
+PLACEMENT_AGREEMENT_CHANGED = "placements.agreement.changed"
+PLACEMENT_AGREEMENT_AGE_SET = "placements.agreement.age_set"
+PLACEMENT_STARTED = "placements.agreement.started"
+PLACEMENT_ASSESSED = "placements.agreement.assessed"
 ACCOUNT_DELETED = "accounts.account.deleted"
 ADMIN_ADDED = "admin.added"
 ADMIN_CHANGED = "admin.changed"
@@ -78,6 +87,11 @@ ACTION_TEXTS = {
     INVENTORY_OPENED: _("Needs inventory opened"),
     INVENTORY_CLOSED: _("Needs inventory closed"),
     INVENTORY_ANSWERED: _("Needs inventory answered"),
+    PLACEMENT_AGREEMENT_CREATED: _("Placement agreement created"),
+    PLACEMENT_AGREEMENT_CHANGED: _("Placement agreement changed"),
+    PLACEMENT_AGREEMENT_AGE_SET: _("Student's age stated on a placement agreement"),
+    PLACEMENT_STARTED: _("Placement started"),
+    PLACEMENT_ASSESSED: _("Placement assessed"),
     ACCOUNT_DELETED: _("Account deleted"),
     ADMIN_ADDED: _("Added in administration"),
     ADMIN_CHANGED: _("Changed in administration"),

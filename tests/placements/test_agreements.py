@@ -1,0 +1,384 @@
+"""The APL agreement of a placement (issue 14, item 6): the company fills it in (objectives
+only from the student's programme), the school states whether the student is under 18, an
+under-18 does not start without the risk assessment, the final assessment comes after the
+period and is read by the student and their school, never by another company."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from college_portal.activity import actions
+from college_portal.activity.models import ActivityEntry
+from college_portal.notifications.models import Notification
+from placements import agreements
+from placements.models import (
+    ApplicationStatus,
+    ObjectiveAssessment,
+    PlacementAgreement,
+    RiskItem,
+)
+from tests.factories import (
+    ApplicationFactory,
+    CourseFactory,
+    MembershipFactory,
+    OfferFactory,
+    ProgrammeCourseFactory,
+    ProgrammeFactory,
+    StudentProfileFactory,
+)
+from tests.helpers import post, sv, url
+
+TODAY = timezone.localdate()
+RISK_TICKED = {item.value: "on" for item in RiskItem}
+
+
+@pytest.fixture
+def programme(school):
+    programme = ProgrammeFactory(provider=school, name="Industritekniska programmet")
+    for name in ("Svarvning 1", "Fräsning 1"):
+        ProgrammeCourseFactory(programme=programme, course=CourseFactory(name=name))
+    return programme
+
+
+@pytest.fixture
+def placement(company, school, student, teacher, programme):
+    """Elsa's accepted place at LK Precision; her school (the teacher's) has confirmed her."""
+    StudentProfileFactory(
+        user=student,
+        school=school,
+        programme=programme,
+        school_confirmed_at=timezone.now(),
+        school_confirmed_by=teacher,
+    )
+    offer = OfferFactory(
+        organisation=company,
+        title="Praktik i CNC-svarvning",
+        address="Verkstadsgatan 1, Södertälje",
+        period_start=TODAY + timedelta(days=3),
+        period_end=TODAY + timedelta(days=40),
+        programmes=[programme],
+    )
+    return ApplicationFactory(
+        offer=offer, student=student, status=ApplicationStatus.ACCEPTED, decided_at=timezone.now()
+    )
+
+
+def courses(*names):
+    from programs.models import Course
+
+    return [Course.objects.get(name=name).pk for name in names]
+
+
+def agreement_data(**extra):
+    return {
+        "supervisor_name": "Anders Berg",
+        "supervisor_email": "anders@lkprecision.example",
+        "supervisor_phone": "08-123 45 67",
+        "supervisor_trained": "on",
+        "objectives": courses("Svarvning 1"),
+        "working_hours": "Måndag–fredag 7.00–15.30",
+        "address": "Verkstadsgatan 1, Södertälje",
+        **extra,
+    }
+
+
+def fill_in(client, rep, placement, **extra):
+    client.force_login(rep)
+    return post(client, url("placements:agreement_edit", placement.pk), agreement_data(**extra))
+
+
+# --- filling in -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_form_starts_from_the_offer_and_creates_the_agreement_on_saving(client, rep, placement):
+    client.force_login(rep)
+    page = client.get(url("placements:agreement_edit", placement.pk))
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form["address"].value() == "Verkstadsgatan 1, Södertälje"
+    assert form["supervisor_email"].value() == placement.offer.contact_email
+    assert not PlacementAgreement.objects.exists()  # opening the form writes nothing
+
+    response = fill_in(client, rep, placement)
+
+    agreement = PlacementAgreement.objects.get(application=placement)
+    assert response.shown == [sv("The agreement has been saved.")]
+    assert agreement.supervisor_trained
+    assert list(agreement.objectives.values_list("name", flat=True)) == ["Svarvning 1"]
+    assert agreement.risk_assessed_at is None
+    entry = ActivityEntry.objects.get(action=actions.PLACEMENT_AGREEMENT_CREATED)
+    assert entry.actor == rep and entry.organisation_id == placement.offer.organisation_id
+    assert "Anders" not in str(entry.data) and "anders@" not in str(entry.data)
+
+
+@pytest.mark.django_db
+def test_a_change_is_logged_without_the_supervisors_name(client, rep, placement):
+    fill_in(client, rep, placement)
+    fill_in(client, rep, placement, supervisor_name="Bodil Ek", **RISK_TICKED)
+
+    entry = ActivityEntry.objects.get(action=actions.PLACEMENT_AGREEMENT_CHANGED)
+    assert entry.data["supervisor"] == "changed"
+    assert entry.data["risk_hazards_identified"] == [False, True]
+    assert "Bodil" not in str(entry.data)
+    assert PlacementAgreement.objects.get().risk_assessed_at is not None
+
+
+@pytest.mark.django_db
+def test_objectives_are_only_courses_of_the_students_programme(client, rep, placement):
+    other = CourseFactory(name="Frisörteknik")
+    response = fill_in(client, rep, placement, objectives=[other.pk])
+
+    assert response.status_code == 400
+    assert not PlacementAgreement.objects.exists()
+    with pytest.raises(ValidationError):
+        agreements.save_agreement(
+            user=rep, application_id=placement.pk, values={}, objectives=[other]
+        )
+    assert not PlacementAgreement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_without_a_programme_on_the_profile_the_offers_programmes_give_the_objectives(
+    student, placement
+):
+    student.student_profile.programme = None
+    student.student_profile.save()
+
+    names = {course.name for course in agreements.objective_choices(placement)}
+
+    assert names == {"Svarvning 1", "Fräsning 1"}
+
+
+@pytest.mark.django_db
+def test_another_company_and_another_student_do_not_see_it(client, rep, rep2, student2, placement):
+    fill_in(client, rep, placement)
+    for person in (rep2, student2):
+        client.force_login(person)
+        assert client.get(url("placements:agreement", placement.pk)).status_code == 404
+    client.force_login(rep2)
+    assert client.get(url("placements:agreement_edit", placement.pk)).status_code == 404
+    assert client.post(url("placements:agreement_start", placement.pk)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_of_a_school_that_has_not_confirmed_the_student_do_not_see_it(
+    client, rep, teacher, student, placement
+):
+    fill_in(client, rep, placement)
+    profile = student.student_profile
+    profile.school_confirmed_at = None
+    profile.save()
+    client.force_login(teacher)
+    assert client.get(url("placements:agreement", placement.pk)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_submitted_application_has_no_agreement(client, rep, company, student):
+    application = ApplicationFactory(offer=OfferFactory(organisation=company), student=student)
+    client.force_login(rep)
+    assert client.get(url("placements:agreement_edit", application.pk)).status_code == 404
+    assert client.get(url("placements:agreement", application.pk)).status_code == 404
+
+
+# --- starting ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_student_under_18_does_not_start_without_the_risk_assessment(client, rep, placement):
+    fill_in(client, rep, placement)  # nothing of the checklist ticked
+
+    response = post(client, url("placements:agreement_start", placement.pk))
+
+    assert response.shown == [
+        sv(
+            "A student under 18 cannot start before the workplace's risk assessment is done: the company ticks every item of the checklist in the agreement first."
+        )
+    ]
+    assert PlacementAgreement.objects.get().started_at is None
+
+    fill_in(client, rep, placement, **RISK_TICKED)
+    response = post(client, url("placements:agreement_start", placement.pk))
+
+    assert response.shown == [sv("The placement is marked as started.")]
+    assert PlacementAgreement.objects.get().started_by == rep
+    assert ActivityEntry.objects.filter(action=actions.PLACEMENT_STARTED).count() == 1
+
+
+@pytest.mark.django_db
+def test_one_unticked_item_is_no_risk_assessment(client, rep, placement):
+    fill_in(client, rep, placement, **{**RISK_TICKED, "risk_emergency_procedures": ""})
+    assert PlacementAgreement.objects.get().needs_risk_assessment
+
+
+@pytest.mark.django_db
+def test_the_school_says_the_student_is_18_and_the_placement_starts(
+    client, rep, teacher, placement
+):
+    fill_in(client, rep, placement)
+    client.force_login(teacher)
+
+    post(client, url("placements:agreement_age", placement.pk), {"under_18": "no"})
+    response = post(client, url("placements:agreement_start", placement.pk))
+
+    agreement = PlacementAgreement.objects.get()
+    assert not agreement.student_under_18 and agreement.age_confirmed_by == teacher
+    assert response.shown == [sv("The placement is marked as started.")]
+    assert agreement.started_by == teacher
+    assert ActivityEntry.objects.filter(action=actions.PLACEMENT_AGREEMENT_AGE_SET).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_company_cannot_state_the_students_age(client, rep, placement):
+    fill_in(client, rep, placement)
+    assert (
+        client.post(url("placements:agreement_age", placement.pk), {"under_18": "no"}).status_code
+        == 403
+    )
+    assert PlacementAgreement.objects.get().student_under_18
+
+
+@pytest.mark.django_db
+def test_no_start_before_the_agreement_exists(client, rep, placement):
+    client.force_login(rep)
+    response = post(client, url("placements:agreement_start", placement.pk))
+    assert response.shown == [sv("The placement cannot start before the agreement is filled in.")]
+
+
+# --- the final assessment -----------------------------------------------------------------------
+
+
+def end_period(placement):
+    offer = placement.offer
+    offer.period_start = TODAY - timedelta(days=30)
+    offer.period_end = TODAY
+    offer.save()
+
+
+def assessment_data(placement):
+    first, second = courses("Svarvning 1", "Fräsning 1")
+    return {
+        f"level_{first}": "independently",
+        f"comment_{first}": "Svarvar självständigt efter ritning.",
+        f"level_{second}": "with_support",
+        f"comment_{second}": "Behöver stöd vid uppspänning.",
+    }
+
+
+@pytest.mark.django_db
+def test_no_final_assessment_before_the_period_ends(client, rep, placement):
+    fill_in(client, rep, placement, objectives=courses("Svarvning 1", "Fräsning 1"))
+
+    response = post(client, url("placements:agreement_assess", placement.pk))
+
+    assert response.shown == [
+        sv("The final assessment is given when the period ends or the placement is completed.")
+    ]
+    with pytest.raises(ValidationError):
+        agreements.save_assessment(
+            user=rep,
+            application_id=placement.pk,
+            levels={pk: ("independently", "") for pk in courses("Svarvning 1", "Fräsning 1")},
+        )
+
+
+@pytest.mark.django_db
+def test_every_objective_must_be_assessed(client, rep, placement):
+    fill_in(client, rep, placement, objectives=courses("Svarvning 1", "Fräsning 1"))
+    end_period(placement)
+    data = assessment_data(placement)
+    data.pop(f"level_{courses('Fräsning 1')[0]}")
+
+    response = client.post(url("placements:agreement_assess", placement.pk), data)
+
+    assert response.status_code == 400
+    assert not ObjectiveAssessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_assessment_is_read_by_the_student_and_their_school_never_by_another_company(
+    client, rep, rep2, student, teacher, placement
+):
+    fill_in(client, rep, placement, objectives=courses("Svarvning 1", "Fräsning 1"))
+    end_period(placement)
+    page = client.get(url("placements:agreement_assess", placement.pk))
+    assert (
+        sv(
+            "Supervisors have no accounts in the portal yet: a member of the company enters the supervisor's assessment."
+        )
+        in page.content.decode()
+    )
+
+    response = post(
+        client, url("placements:agreement_assess", placement.pk), assessment_data(placement)
+    )
+
+    assert response.shown == [sv("The final assessment has been saved.")]
+    assert ActivityEntry.objects.get(action=actions.PLACEMENT_ASSESSED).data == {"objectives": 2}
+    for person in (student, teacher):
+        client.force_login(person)
+        html = client.get(url("placements:agreement", placement.pk)).content.decode()
+        assert "Svarvar självständigt efter ritning." in html
+        assert sv("Shown with support") in html
+        assert (
+            sv(
+                "The supervisor assesses the student's progress against the learning objectives but does not grade: the assessment is evidence for the teacher, who sets the grade."
+            )
+            in html
+        )
+    client.force_login(rep2)
+    for name in ("placements:agreement", "placements:agreement_assess"):
+        response = client.get(url(name, placement.pk))
+        assert response.status_code == 404
+        assert "Svarvar självständigt" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_student_cannot_assess(client, student, placement):
+    client.force_login(student)
+    assert client.get(url("placements:agreement_assess", placement.pk)).status_code == 403
+
+
+# --- the reminder -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_company_is_reminded_once_a_week_before_the_period_ends(
+    client, rep, colleague, placement, django_capture_on_commit_callbacks
+):
+    fill_in(client, rep, placement)
+    offer = placement.offer
+    offer.period_start = TODAY - timedelta(days=20)
+    offer.period_end = TODAY + timedelta(days=5)
+    offer.save()
+    inactive = MembershipFactory(organisation=offer.organisation, user__is_active=False).user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agreements.remind_final_assessments()
+        agreements.remind_final_assessments()
+
+    sent = Notification.objects.filter(kind="placement_assessment_due")
+    assert sorted(sent.values_list("email", flat=True)) == sorted([rep.email, colleague.email])
+    assert inactive.email not in sent.values_list("email", flat=True)
+    assert url("placements:agreement", placement.pk) in sent.first().context["path"]
+
+
+@pytest.mark.django_db
+def test_no_reminder_too_early_or_once_assessed(client, rep, placement):
+    fill_in(client, rep, placement)  # the period ends in 40 days
+    assert agreements.remind_final_assessments() == 0
+    offer = placement.offer
+    offer.period_start = TODAY - timedelta(days=20)
+    offer.period_end = TODAY + timedelta(days=2)
+    offer.save()
+    PlacementAgreement.objects.update(assessed_at=timezone.now())
+    assert agreements.remind_final_assessments() == 0
+
+
+@pytest.mark.django_db
+def test_the_application_page_links_to_the_agreement(client, student, placement):
+    client.force_login(student)
+    html = client.get(url("placements:application_detail", placement.pk)).content.decode()
+    assert url("placements:agreement", placement.pk) in html
