@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partners",
     "programs",
     "placements",
+    "placements.rounds",
     "college_portal.yearly",
     "college_portal.surveys",
     # Last: a file goes with its row, or with the upload that replaces it, after commit.
@@ -210,6 +211,14 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "college_portal.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "remind-round-choices": {
+        "task": "placements.rounds.tasks.remind_round_choices",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "allocate-due-rounds": {
+        "task": "placements.rounds.tasks.allocate_due_rounds",
+        "schedule": crontab(hour=0, minute=30),
     },
     "send-survey-invitations": {
         "task": "college_portal.surveys.tasks.send_survey_invitations",

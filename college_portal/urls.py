@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("partners.urls")),
     path("", include("programs.urls")),
     path("", include("placements.urls")),
+    path("", include("placements.rounds.urls")),
     path("", include("college_portal.yearly.urls")),
     path("", include("college_portal.surveys.urls")),
     prefix_default_language=True,

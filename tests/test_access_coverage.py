@@ -31,8 +31,16 @@ from placements.models import (
     Slot,
     StudentProfile,
 )
+from placements.rounds.models import (
+    Allocation,
+    AllocationStatus,
+    Round,
+    RoundPlace,
+    RoundStatus,
+)
 from tests.factories import CompetenceAreaFactory, CourseFactory, InventoryRoundFactory
 from tests.helpers import database_state, url
+from tests.rounds.helpers import round_target
 from tests.surveys.helpers import make_survey_invitation
 
 OK = 200  # the page is shown
@@ -146,6 +154,24 @@ ACCESS = {
     # visitor is asked to sign in or sign up with it; anyone signed in is someone else).
     "placements:invite_class": ("get", None, row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
     "placements:class_invitation": ("get", "token", row(GONE, GONE, GONE, GONE, GONE, GONE, GONE, OK)),
+    # Allocation rounds: the school's staff prepare and run them (another school's staff 404,
+    # tests/rounds); the offer's members confirm its places and students (another company
+    # 404); a student on the class list ranks places and reads the result (others 404).
+    "rounds:list": ("get", None, row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
+    "rounds:create": ("get", None, row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
+    "rounds:detail": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
+    "rounds:add_students": ("post", "rounds.draft", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
+    "rounds:add_offers": ("post", "rounds.draft", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
+    "rounds:open": ("post", "rounds.ready", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
+    "rounds:allocate": ("post", "rounds.open", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
+    "rounds:place": ("post", "rounds.declined", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
+    "rounds:inputs": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
+    "rounds:export": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
+    "rounds:company_places": ("get", None, row(DENY, DENY, OK, OK, OK, DENY, DENY, LOGIN)),
+    "rounds:confirm_capacity": ("post", "rounds.draft_place", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
+    "rounds:confirm_student": ("post", "rounds.allocation", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
+    "rounds:decline_student": ("post", "rounds.allocation", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
+    "rounds:choose": ("get", "rounds.open_student", row(OK, HIDE, HIDE, HIDE, HIDE, HIDE, HIDE, LOGIN)),
     # The yearly report: project leads and steering-group members (none among these people;
     # tests/yearly/test_access.py has them); only leads freeze a year.
     "yearly:list": ("get", None, LEADS_ONLY),
@@ -170,6 +196,16 @@ ACTION_DATA = {
     "placements:slot_cancel": lambda w: {"message": "Maskinen har gått sönder, tyvärr."},
     "placements:agreement_age": lambda w: {"under_18": "no"},
     "yearly:assess": lambda w: {"c2-text": "Samverkansavtal med alla kommuner i länet."},
+    "rounds:add_students": lambda w: {"students": [w["people"]["student2"].pk]},
+    "rounds:add_offers": lambda w: {"all": "1"},
+    "rounds:allocate": lambda w: {"confirm": "1"},
+    "rounds:place": lambda w: {
+        "allocation": w["round_allocation"].pk,
+        "place": w["round_place"].pk,
+        "reason": "Företaget bytte handledare; eleven tar platsen igen.",
+    },
+    "rounds:confirm_capacity": lambda w: {f"p{w['round_place'].pk}-capacity": "1"},
+    "rounds:decline_student": lambda w: {"reason": "Ingen handledare den veckan."},
     "yearly:freeze": lambda w: {"confirm": "on"},
 }
 
@@ -199,6 +235,8 @@ def target(world, kind, request):
     """The URL's arguments for what the row is about (preparing the state it needs)."""
     if kind is None:
         return ()
+    if kind.startswith("rounds."):
+        return round_target(world, kind)
     if kind in ("logo", "agreement"):
         file = request.getfixturevalue(kind)
         return ((file.document if kind == "agreement" else file).name,)
@@ -302,6 +340,26 @@ DONE_WHEN = {
         criterion=2, written_by=p
     ).exists(),
     "yearly:freeze": lambda w, p, before: FrozenReport.objects.filter(frozen_by=p).exists(),
+    "rounds:add_students": lambda w, p, before: w["round"].students.filter(
+        student=w["people"]["student2"]
+    ).exists(),
+    "rounds:add_offers": lambda w, p, before: w["round"].places.exists(),
+    "rounds:open": lambda w, p, before: Round.objects.filter(status=RoundStatus.OPEN).exists(),
+    "rounds:allocate": lambda w, p, before: (
+        Round.objects.get(pk=w["round"].pk).status == RoundStatus.ALLOCATED
+    ),
+    "rounds:place": lambda w, p, before: Allocation.objects.get(
+        pk=w["round_allocation"].pk
+    ).manual,
+    "rounds:confirm_capacity": lambda w, p, before: RoundPlace.objects.filter(
+        pk=w["round_place"].pk, capacity=1, confirmed_by=p
+    ).exists(),
+    "rounds:confirm_student": lambda w, p, before: (
+        Allocation.objects.get(pk=w["round_allocation"].pk).status == AllocationStatus.CONFIRMED
+    ),
+    "rounds:decline_student": lambda w, p, before: (
+        Allocation.objects.get(pk=w["round_allocation"].pk).status == AllocationStatus.DECLINED
+    ),
 }
 
 

@@ -38,7 +38,7 @@ from tests.placements.test_offers import offer_data
 pytestmark = pytest.mark.django_db
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-DATE_APPS = ("partners", "programs", "placements")
+DATE_APPS = ("partners", "programs", "placements", "rounds")
 
 
 def out_of_range_message(lang):
@@ -291,6 +291,16 @@ def a_row_of_each(world, agreement, lead):
         status=ApplicationStatus.WITHDRAWN, decided_at=timezone.now(),
         completed_at=timezone.now(), withdrawn_at=timezone.now(),
     )  # fmt: skip
+    rows_of_each_round_model(world)
+
+
+def rows_of_each_round_model(world):
+    from tests.rounds.helpers import allocated_round
+
+    round_ = allocated_round(world)
+    round_.students.update(reminded_at=timezone.now())
+    allocation = round_.students.get().allocation
+    allocation.history.create(action="test")
 
 
 def write_directly(model, field, value):

@@ -138,6 +138,8 @@ def test_scheduler_runs_each_job_at_its_time(tmp_path, ran):
         "remind-final-assessments": 1,
         "weekly-offer-digest": 1,
         "send-survey-invitations": 1,
+        "remind-round-choices": 1,
+        "allocate-due-rounds": 1,
     }
     assert firsts["erase-expired-cvs"] == "03:15"
     assert firsts["clear-expired-sessions"] == "03:30"
@@ -148,6 +150,8 @@ def test_scheduler_runs_each_job_at_its_time(tmp_path, ran):
     assert firsts["remind-final-assessments"] == "08:15"
     assert firsts["weekly-offer-digest"] == "09:00"
     assert firsts["send-survey-invitations"] == "10:00"
+    assert firsts["allocate-due-rounds"] == "00:30"
+    assert firsts["remind-round-choices"] == "08:30"
 
 
 def test_scheduler_started_later_catches_up_once_on_what_it_missed(tmp_path, ran):
@@ -162,12 +166,14 @@ def test_scheduler_started_later_catches_up_once_on_what_it_missed(tmp_path, ran
     scheduler.tick()
     scheduler.tick()
     assert sorted(ran) == [
+        "allocate-due-rounds",
         "clear-expired-sessions",
         "erase-expired-cvs",
         "relay-unsent-notifications",
         "remind-expiring-agreements",
         "remind-final-assessments",
         "remind-needs-inventory",
+        "remind-round-choices",
         "remind-study-visits",
         "report-passed-deadlines",
         "send-survey-invitations",
