@@ -95,8 +95,11 @@ def satisfaction_section():
 
 
 def satisfaction_evidence(period):
-    """Criterion 1: the index of the answers about events in `period`."""
+    """Criterion 1: the index of the answers about events in `period`; no table in a year
+    without answers (the report then says the portal holds no evidence)."""
     answers = SurveyAnswer.objects.filter(event_date__gte=period.start, event_date__lte=period.end)
+    if not answers.exists():
+        return []
     result = tables(answers, per_year=False)
     for table in result:
         table.caption = f"{table.caption} ({period.year})"

@@ -85,3 +85,10 @@ def test_the_yearly_evidence_of_criterion_1_suppresses_fewer_than_five(company):
 def test_the_report_is_for_project_leads_only(client, rep):
     client.force_login(rep)
     assert client.get(url("report")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_year_without_answers_has_no_criterion_1_table(company):
+    make_answers(5, organisation=company, event_date=datetime.date(2026, 5, 1))
+
+    assert yearly_evidence(1, Period(2025)) == []
