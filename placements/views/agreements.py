@@ -60,6 +60,10 @@ def agreement_detail(request, pk):
             and agreement is not None
             and agreements.can_be_assessed(application),
             "assessments": list(agreement.assessments.all()) if agreement else [],
+            # The student's weeks are theirs and their school's, not the company's business.
+            "weeks": agreements.apl_weeks(application.student)
+            if application.student_id == user.pk or of_school or user.is_staff
+            else None,
         },
     )
 

@@ -382,3 +382,66 @@ def test_the_application_page_links_to_the_agreement(client, student, placement)
     client.force_login(student)
     html = client.get(url("placements:application_detail", placement.pk)).content.decode()
     assert url("placements:agreement", placement.pk) in html
+
+
+# --- APL weeks ----------------------------------------------------------------------------------
+
+
+def monday(weeks_ago):
+    return TODAY - timedelta(days=TODAY.weekday() + 7 * weeks_ago)
+
+
+@pytest.mark.django_db
+def test_weeks_are_working_days_over_five():
+    start = monday(10)
+    assert agreements._weeks(start, start + timedelta(days=4)) == 1  # Monday to Friday
+    assert agreements._weeks(start, start + timedelta(days=13)) == 2  # two whole weeks
+    assert agreements._weeks(start + timedelta(days=3), start + timedelta(days=9)) == 1  # Thu–Wed
+
+
+@pytest.mark.django_db
+def test_the_student_and_school_see_the_weeks_and_a_warning_when_behind(
+    client, rep, student, teacher, company, placement
+):
+    # Five weeks done at another workplace; this placement's period is planned.
+    done = OfferFactory(
+        organisation=company,
+        period_start=monday(12),
+        period_end=monday(12) + timedelta(days=32),  # Monday of week 1 to Friday of week 5
+    )
+    ApplicationFactory(offer=done, student=student, status=ApplicationStatus.COMPLETED)
+    planned = agreements._weeks(placement.offer.period_start, placement.offer.period_end)
+    assert agreements.apl_weeks(student) == {
+        "completed": 5,
+        "planned": round(planned, 1),
+        "required": 15,
+        "behind": 5 + planned < 15,
+    }
+    offer = placement.offer
+    offer.period_end = offer.period_start + timedelta(days=7)  # about a week only
+    offer.save()
+    warning = sv(
+        "Behind: the completed and planned placements together do not reach the required weeks. The school needs to plan more APL for this student."
+    )
+    for person in (student, teacher):
+        client.force_login(person)
+        html = client.get(url("placements:agreement", placement.pk)).content.decode()
+        assert sv("APL weeks") in html and warning in html
+    client.force_login(rep)
+    html = client.get(url("placements:agreement", placement.pk)).content.decode()
+    assert sv("APL weeks") not in html  # the company is not told the student's other weeks
+
+    offer.period_end = offer.period_start + timedelta(days=90)
+    offer.save()
+    client.force_login(student)
+    html = client.get(url("placements:agreement", placement.pk)).content.decode()
+    assert sv("APL weeks") in html and warning not in html
+
+
+@pytest.mark.django_db
+def test_no_weeks_requirement_for_higher_vocational_education(student, placement, programme):
+    from programs.models import Level
+
+    programme.level = Level.HIGHER_VOCATIONAL
+    programme.save()
+    assert agreements.apl_weeks(student) is None
