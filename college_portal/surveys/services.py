@@ -105,8 +105,7 @@ def send_survey_invitations(now=None):
             "event_date": timezone.localdate(application.completed_at),
         }
         people = [(RespondentKind.STUDENT, application.student, application.student.email)]
-        # The supervisor is the offer's contact person until the APL agreement names one.
-        people.append((RespondentKind.SUPERVISOR, None, application.offer.contact_email))
+        people.append((RespondentKind.SUPERVISOR, None, _supervisor_email(application)))
         if profile and profile.school_id and profile.school_confirmed_at:
             staff = Membership.objects.filter(
                 organisation_id=profile.school_id,
@@ -138,6 +137,15 @@ def send_survey_invitations(now=None):
         }
         created += _invite_all(event, [(kind, booker, booker.email)], now)
     return created
+
+
+def _supervisor_email(application):
+    """The supervisor the placement's APL agreement names; without an agreement, the offer's
+    contact person stands in."""
+    from placements.models import PlacementAgreement
+
+    agreement = PlacementAgreement.objects.filter(application=application).first()
+    return agreement.supervisor_email if agreement else application.offer.contact_email
 
 
 def _invite_all(event, people, now):

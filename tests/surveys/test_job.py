@@ -11,7 +11,7 @@ from django.utils import timezone
 from college_portal.notifications.models import Notification
 from college_portal.surveys.models import SurveyInvitation
 from college_portal.surveys.services import send_survey_invitations
-from placements.models import ApplicationStatus
+from placements.models import ApplicationStatus, PlacementAgreement
 from tests.factories import (
     BookingFactory,
     OfferFactory,
@@ -112,3 +112,17 @@ def test_a_study_visit_that_ended_invites_each_confirmed_booker_once(company, st
     assert kinds == {student2.email: "student", teacher.email: "school_staff"}
     assert survey_mails().count() == 2
     assert {i.event_kind for i in SurveyInvitation.objects.all()} == {"study_visit"}
+
+
+@pytest.mark.django_db
+def test_the_supervisor_named_in_the_apl_agreement_is_asked_instead_of_the_contact(completed):
+    PlacementAgreement.objects.create(
+        application=completed,
+        supervisor_name="Anders Berg",
+        supervisor_email="anders@lkprecision.example",
+    )
+
+    send_survey_invitations()
+
+    supervisors = SurveyInvitation.objects.filter(respondent_kind="supervisor")
+    assert [i.email for i in supervisors] == ["anders@lkprecision.example"]
