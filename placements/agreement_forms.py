@@ -4,7 +4,7 @@ answer on the student's age."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .agreements import objective_choices
+from .agreements import objective_choices, period_weeks
 from .models import AssessmentLevel, PlacementAgreement, RiskItem
 
 AGREEMENT_FIELDS = [
@@ -81,3 +81,38 @@ class AssessmentForm(forms.Form):
             course.pk: (data[f"level_{course.pk}"], data[f"comment_{course.pk}"])
             for course in self.objectives
         }
+
+
+class ConversationForm(forms.Form):
+    on = forms.DateField(
+        label=_("Date of the three-party conversation"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    notes = forms.CharField(
+        label=_("Notes from the conversation"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class AttendanceForm(forms.Form):
+    """Days present (0–5) for each week of the placement period; empty leaves it unrecorded."""
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        given = {row.week: row.days_present for row in agreement.attendance.all()}
+        self.weeks = period_weeks(agreement.application.offer)
+        for week in self.weeks:
+            self.fields[f"week_{week:%Y-%m-%d}"] = forms.IntegerField(
+                label=_("Week %(number)s (from %(monday)s)")
+                % {"number": week.isocalendar().week, "monday": week.strftime("%Y-%m-%d")},
+                required=False,
+                min_value=0,
+                max_value=5,
+                initial=given.get(week),
+            )
+
+    def days(self):
+        return {week: self.cleaned_data[f"week_{week:%Y-%m-%d}"] for week in self.weeks}

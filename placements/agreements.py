@@ -21,6 +21,7 @@ from .models import (
     FILLED,
     Application,
     ApplicationStatus,
+    AttendanceWeek,
     ObjectiveAssessment,
     PlacementAgreement,
     RiskItem,
@@ -235,6 +236,98 @@ def save_assessment(*, user, application_id, levels):
         obj=agreement,
         organisation=application.offer.organisation_id,
         data={"objectives": len(objectives)},
+    )
+    return agreement
+
+
+# --- the three-party conversation and attendance ----------------------------------------------
+
+
+def _agreement_of(application):
+    agreement = PlacementAgreement.objects.filter(application=application).first()
+    if agreement is None:
+        raise ValidationError(_("The company has not filled in the agreement yet."))
+    return agreement
+
+
+@transaction.atomic
+def save_conversation(*, user, application_id, on, notes):
+    """The student's teacher books the three-party conversation and records its notes."""
+    application = _locked(placements_of_school_staff(user), application_id)
+    agreement = _agreement_of(application)
+    offer = application.offer
+    if on is not None and offer.period_start and offer.period_end:
+        if not offer.period_start <= on <= offer.period_end:
+            raise ValidationError(
+                _("The conversation is held during the placement period (%(start)s – %(end)s).")
+                % {"start": offer.period_start, "end": offer.period_end},
+                code="conversation_outside_period",
+            )
+    data = {}
+    if agreement.conversation_on != on:
+        data["conversation_on"] = [agreement.conversation_on, on]
+    if agreement.conversation_notes != notes:
+        data["notes"] = "changed"
+    if data:
+        agreement.conversation_on = on
+        agreement.conversation_notes = notes
+        agreement.conversation_booked_by = user
+        agreement.save(
+            update_fields=[
+                "conversation_on",
+                "conversation_notes",
+                "conversation_booked_by",
+                "updated_at",
+            ]
+        )
+        log(
+            actor=user,
+            action=actions.PLACEMENT_CONVERSATION_SAVED,
+            obj=agreement,
+            organisation=offer.organisation_id,
+            data=data,
+        )
+    return agreement
+
+
+def period_weeks(offer):
+    """The Mondays of the weeks the placement's period touches (none without a period)."""
+    if not (offer.period_start and offer.period_end):
+        return []
+    week = offer.period_start - timedelta(days=offer.period_start.weekday())
+    weeks = []
+    while week <= offer.period_end:
+        weeks.append(week)
+        week += timedelta(days=7)
+    return weeks
+
+
+@transaction.atomic
+def save_attendance(*, user, application_id, days):
+    """The company records the days present per week: `days` maps a week's Monday to a count
+    (None leaves the week unrecorded)."""
+    application = _locked(placements_managed_by(user), application_id)
+    agreement = _agreement_of(application)
+    weeks = set(period_weeks(application.offer))
+    if any(week not in weeks for week in days) or any(
+        count is not None and not 0 <= count <= 5 for count in days.values()
+    ):
+        raise ValidationError(_("Attendance is 0 to 5 days for a week of the placement period."))
+    recorded = 0
+    for week, count in days.items():
+        if count is None:
+            AttendanceWeek.objects.filter(agreement=agreement, week=week).delete()
+            continue
+        AttendanceWeek.objects.update_or_create(
+            agreement=agreement, week=week, defaults={"days_present": count}
+        )
+        recorded += 1
+    log(
+        actor=user,
+        action=actions.PLACEMENT_ATTENDANCE_SAVED,
+        obj=agreement,
+        organisation=application.offer.organisation_id,
+        data={"weeks": recorded},
     )
     return agreement
 

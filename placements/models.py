@@ -836,6 +836,21 @@ class PlacementAgreement(models.Model):
         related_name="+",
         editable=False,
     )
+    # The three-party conversation (trepartssamtal: student, supervisor, teacher), booked by
+    # the teacher midway, with its notes; read by everyone who reads the agreement.
+    conversation_on = models.DateField(
+        _("three-party conversation"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    conversation_notes = models.TextField(_("notes from the conversation"), blank=True)
+    conversation_booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("conversation booked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     assessed_at = models.DateTimeField(
         _("assessed"), null=True, blank=True, editable=False, validators=[validate_sane_date]
     )
@@ -866,6 +881,9 @@ class PlacementAgreement(models.Model):
             ),
             sane_date_constraint(
                 "assessed_at", name="agreement_assessed_at_in_range", null=True, with_time=True
+            ),
+            sane_date_constraint(
+                "conversation_on", name="agreement_conversation_on_in_range", null=True
             ),
         ]
 
@@ -933,3 +951,34 @@ class ObjectiveAssessment(models.Model):
 
     def __str__(self):
         return f"{self.course}: {self.get_level_display()}"
+
+
+class AttendanceWeek(models.Model):
+    """Days the student was present in one week of the placement (Monday's date), as the
+    company records them."""
+
+    agreement = models.ForeignKey(
+        PlacementAgreement,
+        verbose_name=_("placement agreement"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    week = models.DateField(_("week starting"), validators=[validate_sane_date])
+    days_present = models.PositiveSmallIntegerField(
+        _("days present"), validators=[MaxValueValidator(5)]
+    )
+
+    class Meta:
+        verbose_name = _("attendance week")
+        verbose_name_plural = _("attendance weeks")
+        ordering = ["week"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "week"], name="one_attendance_per_week"),
+            models.CheckConstraint(
+                condition=Q(days_present__lte=5), name="attendance_at_most_five_days"
+            ),
+            sane_date_constraint("week", name="attendance_week_in_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.week}: {self.days_present}"

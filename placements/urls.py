@@ -48,6 +48,16 @@ urlpatterns = [
         agreements.agreement_assess,
         name="agreement_assess",
     ),
+    path(
+        _("applications/<int:pk>/agreement/conversation/"),
+        agreements.agreement_conversation,
+        name="agreement_conversation",
+    ),
+    path(
+        _("applications/<int:pk>/agreement/attendance/"),
+        agreements.agreement_attendance,
+        name="agreement_attendance",
+    ),
     path(_("bookings/<int:pk>/"), bookings.booking_detail, name="booking_detail"),
     path(_("bookings/<int:pk>/calendar.ics"), bookings.booking_ics, name="booking_ics"),
     path(_("bookings/<int:pk>/cancel/"), bookings.booking_cancel, name="booking_cancel"),

@@ -136,6 +136,8 @@ ACCESS = {
     "placements:agreement_assess": ("get", "placement_agreement", row(DENY, DENY, OK, OK, HIDE, DENY, DENY, LOGIN)),
     "placements:agreement_age": ("post", "placement_agreement", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
     "placements:agreement_start": ("post", "placement_agreement", row(DENY, DENY, DONE, DONE, HIDE, DONE, DENY, LOGIN)),
+    "placements:agreement_conversation": ("get", "placement_agreement", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
+    "placements:agreement_attendance": ("get", "placement_agreement", row(DENY, DENY, OK, OK, HIDE, DENY, DENY, LOGIN)),
     # Study visits: students and teachers book; the booker and the host see a booking; the
     # host's members see who is coming (leads too) and cancel a time.
     "placements:book": ("post", "visit", row(DONE, DONE, DENY, DENY, DENY, DONE, DENY, LOGIN)),
@@ -329,9 +331,9 @@ DONE_WHEN = {
         Booking.objects.get(pk=w["booking"].pk).status == BookingStatus.CANCELLED
     ),
     "placements:confirm_student": lambda w, p, before: profile(w).school_confirmed_by == p,
-    "placements:agreement_age": lambda w, p, before: not PlacementAgreement.objects.get(
-        application=w["application"]
-    ).student_under_18,
+    "placements:agreement_age": lambda w, p, before: (
+        not PlacementAgreement.objects.get(application=w["application"]).student_under_18
+    ),
     "placements:agreement_start": lambda w, p, before: (
         PlacementAgreement.objects.get(application=w["application"]).started_by == p
     ),
@@ -407,6 +409,8 @@ def page_shows(name, response, world):
         "placements:agreement": world["offer"].title,
         "placements:agreement_edit": "Elsa Lindqvist",
         "placements:agreement_assess": "Svarvning 1",
+        "placements:agreement_conversation": world["offer"].title,
+        "placements:agreement_attendance": world["offer"].title,
         "placements:offer_bookings": world["visit"].title,
         "placements:booking_detail": world["visit"].title,
         "yearly:list": "Årsrapport",

@@ -23,6 +23,8 @@ Swedish translation is in locale/sv; `log()` refuses a type that is not listed h
 | PLACEMENT_AGREEMENT_AGE_SET | school staff say whether the student is under 18 | {"student_under_18": [old, new]} |
 | PLACEMENT_STARTED | the company or the school marks a placement started | {} |
 | PLACEMENT_ASSESSED | the company saves the final assessment | {"objectives": count} |
+| PLACEMENT_CONVERSATION_SAVED | the teacher books or notes the three-party conversation | {"conversation_on": [old, new]} |
+| PLACEMENT_ATTENDANCE_SAVED | the company records attendance | {"weeks": count} |
 | ACCOUNT_DELETED | a person deletes their account (no actor, no personal data) | {"role": …} |
 | ADMIN_ADDED, ADMIN_CHANGED, ADMIN_DELETED | a project lead saves in Django admin | {"message": Django's structured change message without object names} |
 """
@@ -58,6 +60,8 @@ PLACEMENT_AGREEMENT_CHANGED = "placements.agreement.changed"
 PLACEMENT_AGREEMENT_AGE_SET = "placements.agreement.age_set"
 PLACEMENT_STARTED = "placements.agreement.started"
 PLACEMENT_ASSESSED = "placements.agreement.assessed"
+PLACEMENT_CONVERSATION_SAVED = "placements.agreement.conversation_saved"
+PLACEMENT_ATTENDANCE_SAVED = "placements.agreement.attendance_saved"
 ACCOUNT_DELETED = "accounts.account.deleted"
 ADMIN_ADDED = "admin.added"
 ADMIN_CHANGED = "admin.changed"
@@ -92,6 +96,8 @@ ACTION_TEXTS = {
     PLACEMENT_AGREEMENT_AGE_SET: _("Student's age stated on a placement agreement"),
     PLACEMENT_STARTED: _("Placement started"),
     PLACEMENT_ASSESSED: _("Placement assessed"),
+    PLACEMENT_CONVERSATION_SAVED: _("Three-party conversation saved"),
+    PLACEMENT_ATTENDANCE_SAVED: _("Attendance recorded"),
     ACCOUNT_DELETED: _("Account deleted"),
     ADMIN_ADDED: _("Added in administration"),
     ADMIN_CHANGED: _("Changed in administration"),

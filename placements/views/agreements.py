@@ -14,7 +14,13 @@ from college_portal.accounts.access import role_required
 from college_portal.accounts.models import Role
 
 from .. import agreements
-from ..agreement_forms import AgeForm, AgreementForm, AssessmentForm
+from ..agreement_forms import (
+    AgeForm,
+    AgreementForm,
+    AssessmentForm,
+    AttendanceForm,
+    ConversationForm,
+)
 from ..models import PlacementAgreement
 from .common import report_errors
 
@@ -60,6 +66,7 @@ def agreement_detail(request, pk):
             and agreement is not None
             and agreements.can_be_assessed(application),
             "assessments": list(agreement.assessments.all()) if agreement else [],
+            "attendance": list(agreement.attendance.all()) if agreement else [],
             # The student's weeks are theirs and their school's, not the company's business.
             "weeks": agreements.apl_weeks(application.student)
             if application.student_id == user.pk or of_school or user.is_staff
@@ -163,5 +170,73 @@ def agreement_assess(request, pk):
         request,
         "placements/agreement_assess.html",
         {"application": application, "agreement": agreement, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.SCHOOL_STAFF)
+def agreement_conversation(request, pk):
+    """The student's teacher books the three-party conversation and records its notes."""
+    application = get_object_or_404(
+        agreements.placements_of_school_staff(request.user).select_related(
+            "offer__organisation", "student"
+        ),
+        pk=pk,
+    )
+    agreement = _agreement(application)
+    if agreement is None:
+        messages.error(request, _("The company has not filled in the agreement yet."))
+        return redirect("placements:agreement", pk=pk)
+    form = ConversationForm(
+        request.POST or None,
+        initial={"on": agreement.conversation_on, "notes": agreement.conversation_notes},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreements.save_conversation(
+                user=request.user,
+                application_id=pk,
+                on=form.cleaned_data["on"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error("on", error)
+        else:
+            messages.success(request, _("The three-party conversation has been saved."))
+            return redirect("placements:agreement", pk=pk)
+    return render(
+        request,
+        "placements/agreement_conversation.html",
+        {"application": application, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.COMPANY_REP)
+def agreement_attendance(request, pk):
+    """The company records the days present in each week of the period."""
+    application = get_object_or_404(
+        agreements.placements_managed_by(request.user).select_related(
+            "offer__organisation", "student"
+        ),
+        pk=pk,
+    )
+    agreement = _agreement(application)
+    if agreement is None:
+        messages.error(request, _("The company has not filled in the agreement yet."))
+        return redirect("placements:agreement", pk=pk)
+    form = AttendanceForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreements.save_attendance(user=request.user, application_id=pk, days=form.days())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The attendance has been saved."))
+            return redirect("placements:agreement", pk=pk)
+    return render(
+        request,
+        "placements/agreement_attendance.html",
+        {"application": application, "form": form},
         status=400 if request.method == "POST" else 200,
     )

@@ -445,3 +445,72 @@ def test_no_weeks_requirement_for_higher_vocational_education(student, placement
     programme.level = Level.HIGHER_VOCATIONAL
     programme.save()
     assert agreements.apl_weeks(student) is None
+
+
+# --- the three-party conversation and attendance ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_teacher_books_the_conversation_and_everyone_reads_the_notes(
+    client, rep, student, teacher, placement
+):
+    fill_in(client, rep, placement)
+    client.force_login(teacher)
+    outside = placement.offer.period_end + timedelta(days=3)
+    response = client.post(
+        url("placements:agreement_conversation", placement.pk), {"on": outside.isoformat()}
+    )
+    assert response.status_code == 400
+    assert PlacementAgreement.objects.get().conversation_on is None
+
+    midway = placement.offer.period_start + timedelta(days=14)
+    response = post(
+        client,
+        url("placements:agreement_conversation", placement.pk),
+        {"on": midway.isoformat(), "notes": "Elsa mäter själv med skjutmått."},
+    )
+
+    assert response.shown == [sv("The three-party conversation has been saved.")]
+    agreement = PlacementAgreement.objects.get()
+    assert agreement.conversation_on == midway and agreement.conversation_booked_by == teacher
+    entry = ActivityEntry.objects.get(action=actions.PLACEMENT_CONVERSATION_SAVED)
+    assert entry.data == {"conversation_on": [None, midway.isoformat()], "notes": "changed"}
+    for person in (student, rep):
+        client.force_login(person)
+        html = client.get(url("placements:agreement", placement.pk)).content.decode()
+        assert "Elsa mäter själv med skjutmått." in html
+
+
+@pytest.mark.django_db
+def test_a_company_cannot_book_the_conversation_nor_a_school_record_attendance(
+    client, rep, teacher, placement
+):
+    fill_in(client, rep, placement)
+    assert client.get(url("placements:agreement_conversation", placement.pk)).status_code == 403
+    client.force_login(teacher)
+    assert client.get(url("placements:agreement_attendance", placement.pk)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_company_records_attendance_per_week_of_the_period(client, rep, student, placement):
+    fill_in(client, rep, placement)
+    weeks = agreements.period_weeks(placement.offer)
+    assert weeks[0] <= placement.offer.period_start < weeks[0] + timedelta(days=7)
+    assert weeks[-1] <= placement.offer.period_end < weeks[-1] + timedelta(days=7)
+    first = f"week_{weeks[0]:%Y-%m-%d}"
+
+    response = client.post(url("placements:agreement_attendance", placement.pk), {first: "6"})
+    assert response.status_code == 400
+    response = post(client, url("placements:agreement_attendance", placement.pk), {first: "4"})
+
+    assert response.shown == [sv("The attendance has been saved.")]
+    [row] = PlacementAgreement.objects.get().attendance.all()
+    assert (row.week, row.days_present) == (weeks[0], 4)
+    assert ActivityEntry.objects.get(action=actions.PLACEMENT_ATTENDANCE_SAVED).data == {"weeks": 1}
+    with pytest.raises(ValidationError):
+        agreements.save_attendance(
+            user=rep, application_id=placement.pk, days={weeks[0] - timedelta(days=7): 3}
+        )
+    client.force_login(student)
+    html = client.get(url("placements:agreement", placement.pk)).content.decode()
+    assert sv("Days present per week") in html
