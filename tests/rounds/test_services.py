@@ -183,6 +183,9 @@ def test_allocation_is_stored_reproducible_and_explained(
 def test_scheduled_job_allocates_only_after_the_deadline(school, teacher, klass, offers):
     round_ = open_round(school, teacher, klass, offers)
     assert services.allocate_due_rounds() == 0
+    # The job's own call refuses a round whose last day has not passed, whoever lists it.
+    assert services.run_allocation(round_id=round_.pk) is None
+    assert Round.objects.get(pk=round_.pk).status == RoundStatus.OPEN
     Round.objects.filter(pk=round_.pk).update(
         choices_deadline=timezone.localdate() - timedelta(days=1)
     )
