@@ -292,6 +292,22 @@ def a_row_of_each(world, agreement, lead):
         completed_at=timezone.now(), withdrawn_at=timezone.now(),
     )  # fmt: skip
     rows_of_each_round_model(world)
+    rows_of_each_agreement_model(world)
+
+
+def rows_of_each_agreement_model(world):
+    from placements.models import AttendanceWeek, PlacementAgreement
+
+    agreement = PlacementAgreement.objects.create(
+        application=world["application"],
+        supervisor_name="Anders Berg",
+        supervisor_email="anders@example.org",
+        risk_assessed_at=timezone.now(),
+        started_at=timezone.now(),
+        assessed_at=timezone.now(),
+        conversation_on=timezone.localdate(),
+    )
+    AttendanceWeek.objects.create(agreement=agreement, week=timezone.localdate(), days_present=5)
 
 
 def rows_of_each_round_model(world):
