@@ -13,6 +13,8 @@ from .models import (
     Booking,
     BookingStatus,
     ClassInvitation,
+    ObjectiveAssessment,
+    PlacementAgreement,
     StatusChange,
     StudentProfile,
 )
@@ -22,8 +24,13 @@ def export(user):
     profile = StudentProfile.objects.filter(user=user).select_related("school", "programme").first()
     applications = (
         Application.objects.filter(student=user)
-        .select_related("offer__organisation")
-        .prefetch_related("history")
+        .select_related("offer__organisation", "agreement")
+        .prefetch_related(
+            "history",
+            "agreement__objectives",
+            "agreement__assessments__course",
+            "agreement__attendance",
+        )
     )
     bookings = Booking.objects.filter(booked_by=user).select_related("slot__offer__organisation")
     return "placements", {
@@ -52,6 +59,7 @@ def export(user):
                     {"when": h.created_at.isoformat(), "from": h.from_status, "to": h.to_status}
                     for h in a.history.all()
                 ],
+                "agreement": _agreement(a),
             }
             for a in applications
         ],
@@ -65,6 +73,32 @@ def export(user):
                 "status": b.status,
             }
             for b in bookings
+        ],
+    }
+
+
+def _agreement(application):
+    """The placement's APL agreement as the student may read it, or None."""
+    agreement = getattr(application, "agreement", None)
+    if agreement is None:
+        return None
+    return {
+        "supervisor": agreement.supervisor_name,
+        "objectives": [str(course) for course in agreement.objectives.all()],
+        "working_hours": agreement.working_hours,
+        "address": agreement.address,
+        "under_18": agreement.student_under_18,
+        "started_at": agreement.started_at.isoformat() if agreement.started_at else None,
+        "conversation_on": agreement.conversation_on.isoformat()
+        if agreement.conversation_on
+        else None,
+        "conversation_notes": agreement.conversation_notes,
+        "attendance": {
+            row.week.isoformat(): row.days_present for row in agreement.attendance.all()
+        },
+        "assessment": [
+            {"objective": str(a.course), "level": a.level, "comment": a.comment}
+            for a in agreement.assessments.all()
         ],
     }
 
@@ -102,6 +136,10 @@ def erase(user):
     )
     Application.objects.filter(student=user).update(motivation="", cv="", decision_message="")
     StatusChange.objects.filter(application__student=user).update(message="")
+    # The agreement stays for the company's and school's numbers; what was written about the
+    # student goes.
+    PlacementAgreement.objects.filter(application__student=user).update(conversation_notes="")
+    ObjectiveAssessment.objects.filter(agreement__application__student=user).update(comment="")
     Booking.objects.filter(booked_by=user).update(teacher_contact="")
     StudentProfile.objects.filter(user=user).delete()
     # Class invitations to the address: open ones go (their link is of no use to anyone),

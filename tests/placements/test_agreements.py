@@ -514,3 +514,37 @@ def test_the_company_records_attendance_per_week_of_the_period(client, rep, stud
     client.force_login(student)
     html = client.get(url("placements:agreement", placement.pk)).content.decode()
     assert sv("Days present per week") in html
+
+
+# --- the student's data -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_student_downloads_the_agreement_and_deleting_the_account_erases_the_notes(
+    client, rep, student, placement
+):
+    import json
+
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    fill_in(client, rep, placement, objectives=courses("Svarvning 1", "Fräsning 1"))
+    end_period(placement)
+    post(client, url("placements:agreement_assess", placement.pk), assessment_data(placement))
+    PlacementAgreement.objects.update(conversation_notes="Elsa mäter själv med skjutmått.")
+    client.force_login(student)
+
+    data = json.loads(client.get(reverse("my_data") + "?format=json").content)
+
+    [application] = data["placements"]["applications"]
+    agreement = application["agreement"]
+    assert agreement["supervisor"] == "Anders Berg"
+    assert agreement["conversation_notes"] == "Elsa mäter själv med skjutmått."
+    assert "Svarvar självständigt efter ritning." in [a["comment"] for a in agreement["assessment"]]
+
+    client.post(reverse("my_data"), {"password": PASSWORD, "confirm": "on"})
+
+    assert PlacementAgreement.objects.get().conversation_notes == ""
+    assert set(ObjectiveAssessment.objects.values_list("comment", flat=True)) == {""}
+    assert ObjectiveAssessment.objects.count() == 2  # the levels stay for the numbers
