@@ -6,3 +6,8 @@ class RoundsConfig(AppConfig):
     name = "placements.rounds"
     label = "rounds"
     verbose_name = _("Allocation rounds")
+
+    def ready(self):
+        from . import hooks
+
+        hooks.register()

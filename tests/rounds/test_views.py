@@ -206,3 +206,32 @@ def test_list_pages_take_a_fixed_number_of_queries(client, school, teacher, comp
     lists = count_queries(client, url("rounds:list"))
     make_round(school, teacher)
     assert count_queries(client, url("rounds:list")) == lists
+
+
+def test_the_dashboard_leads_each_person_to_their_round(
+    client, school, teacher, klass, offers, rep
+):
+    round_ = open_round(school, teacher, klass, offers)
+    client.force_login(klass[0])
+    page = client.get(url("dashboard")).content.decode()
+    assert url("rounds:choose", round_.students.get(student=klass[0]).pk) in page
+    client.force_login(teacher)
+    assert url("rounds:detail", round_.pk) in client.get(url("dashboard")).content.decode()
+    client.force_login(rep)
+    assert url("rounds:company_places") in client.get(url("dashboard")).content.decode()
+
+
+def test_the_students_export_has_their_choices_and_deletion_erases_motivations(
+    client, school, teacher, klass, offers
+):
+    from college_portal.accounts.personal_data import export_personal_data
+    from placements.rounds.models import Choice
+
+    round_ = open_round(school, teacher, klass, offers)
+    rank(klass[0], round_, offers[0])
+    data = export_personal_data(klass[0])["allocation_rounds"]
+    assert data["choices"][0]["motivation"] == f"Jag vill till {offers[0].title}."
+    from placements.rounds.personal_data import erase
+
+    erase(klass[0])
+    assert Choice.objects.get(round_student__student=klass[0]).motivation == ""
