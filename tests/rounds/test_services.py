@@ -256,3 +256,37 @@ def test_confirming_refuses_an_overlapping_placement(school, teacher, klass, off
     member = rep if allocation.place.offer == offers[0] else rep2
     with pytest.raises(ValidationError):
         services.confirm_student(user=member, allocation_id=allocation.pk)
+
+
+def test_every_round_e_mail_renders_in_both_languages(school, teacher, klass, offers, rep, rep2):
+    from college_portal.notifications.services import render_message
+
+    round_ = open_round(school, teacher, klass, offers)
+    Round.objects.filter(pk=round_.pk).update(
+        choices_deadline=timezone.localdate() + timedelta(days=1)
+    )
+    rank(klass[0], round_, offers[0])
+    remind_students()
+    round_ = services.run_allocation(round_id=round_.pk, user=teacher)
+    allocation = placed(round_)
+    member = rep if allocation.place.offer == offers[0] else rep2
+    services.confirm_student(user=member, allocation_id=allocation.pk)
+    kinds = {
+        "round_capacity_requested": "Bekräfta era platser",
+        "round_choices_open": "Välj dina arbetsplatser",
+        "round_choice_reminder": "Påminnelse",
+        "round_result": "Ditt resultat",
+        "round_start_company": "Startinformation",
+        "round_start_school": "har bekräftat",
+    }
+    for kind, swedish in kinds.items():
+        notification = Notification.objects.filter(kind=kind).first()
+        assert notification is not None, kind
+        message = render_message(notification)
+        assert swedish in message.subject, kind
+        named = "offer" if kind.startswith("round_start") else "round"
+        assert notification.context[named] in message.body, kind
+        notification.language = "en"
+        assert "{{" not in render_message(notification).body
+    start = render_message(Notification.objects.filter(kind="round_start_company").first())
+    assert allocation.round_student.student.email in start.body and teacher.email in start.body
