@@ -6,7 +6,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from college_portal.accounts.access import role_required
 from college_portal.accounts.models import Role
 from college_portal.csvexport import csv_response
-from placements.allocation import statistics
 from placements.selectors import staff_schools
 from placements.views.common import report_errors
 
@@ -78,20 +77,26 @@ def round_create(request):
 
 
 def _statistics(round_, allocations):
-    students = round_.inputs["students"] if round_.inputs else {}
-    pseudonym = {pk: sid for sid, pk in (round_.pseudonyms or {}).get("students", {}).items()}
-    place_id = {pk: pid for pid, pk in (round_.pseudonyms or {}).get("places", {}).items()}
-    matching = {
-        pseudonym.get(a.round_student_id): place_id.get(a.place_id) if a.place_id else None
+    """First choice, top three and unplaced, of every student on the list: the allocation's
+    figures (placements.allocation.statistics) kept current after placements by hand and
+    declines (a student placed by hand outside their choices counts as placed, in neither)."""
+    ranks = dict(
+        Choice.objects.filter(
+            round_student__round=round_, place=F("round_student__allocation__place")
+        ).values_list("round_student", "rank")
+    )
+    total = len(allocations)
+    unplaced = sum(
+        1 for a in allocations if a.place_id is None or a.status == AllocationStatus.DECLINED
+    )
+    held = [
+        ranks.get(a.round_student_id)
         for a in allocations
-        if a.status != AllocationStatus.DECLINED
-    }
-    matching = {
-        sid: place
-        for sid, place in matching.items()
-        if sid and (place is None or place in students.get(sid, []))
-    }
-    return statistics({sid: c for sid, c in students.items() if sid in matching}, matching)
+        if a.place_id and a.status != AllocationStatus.DECLINED
+    ]
+    first = sum(1 for rank in held if rank == 1)
+    top3 = sum(1 for rank in held if rank is not None and rank <= 3)
+    return {"students": total, "first_choice": first, "top_three": top3, "unplaced": unplaced}
 
 
 @staff_only

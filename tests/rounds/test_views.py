@@ -175,6 +175,19 @@ def test_statistics_on_the_round_page(client, school, teacher, klass, offers):
     page = client.get(url("rounds:detail", round_.pk)).content.decode()
     assert "1 av 3 fick sitt förstahandsval" in page
     assert "1 utan plats" in page
+    # The unplaced student is placed by hand on a seat a company freed: the figures follow.
+    lk = round_.places.get(offer=offers[0])
+    taken = lk.allocations.get()
+    services.decline_student(
+        user=lk.offer.organisation.memberships.first().user, allocation_id=taken.pk
+    )
+    lonely = services.unplaced(round_).exclude(pk=taken.pk).get()
+    services.place_by_hand(
+        user=teacher, round_id=round_.pk, allocation_id=lonely.pk, place_id=lk.pk, reason="Nära"
+    )
+    page = client.get(url("rounds:detail", round_.pk)).content.decode()
+    assert "1 av 3 fick sitt förstahandsval" in page  # the hand-placed student chose LK first
+    assert "1 utan plats" in page  # the declined one
 
 
 def count_queries(client, address):
