@@ -34,6 +34,7 @@ from placements.models import (
 from placements.rounds.models import (
     Allocation,
     AllocationStatus,
+    Choice,
     Round,
     RoundPlace,
     RoundStatus,
@@ -171,6 +172,7 @@ ACCESS = {
     "rounds:export": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
     "rounds:company_places": ("get", None, row(DENY, DENY, OK, OK, OK, DENY, DENY, LOGIN)),
     "rounds:confirm_capacity": ("post", "rounds.draft_place", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
+    "rounds:rank_applicants": ("post", "rounds.open_place", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
     "rounds:confirm_student": ("post", "rounds.allocation", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
     "rounds:decline_student": ("post", "rounds.allocation", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
     "rounds:choose": ("get", "rounds.open_student", row(OK, HIDE, HIDE, HIDE, HIDE, HIDE, HIDE, LOGIN)),
@@ -208,6 +210,7 @@ ACTION_DATA = {
     },
     "rounds:confirm_capacity": lambda w: {f"p{w['round_place'].pk}-capacity": "1"},
     "rounds:decline_student": lambda w: {"reason": "Ingen handledare den veckan."},
+    "rounds:rank_applicants": lambda w: {f"rank_{w['round_choice'].pk}": "1"},
     "yearly:freeze": lambda w: {"confirm": "on"},
 }
 
@@ -358,6 +361,9 @@ DONE_WHEN = {
     ).exists(),
     "rounds:confirm_student": lambda w, p, before: (
         Allocation.objects.get(pk=w["round_allocation"].pk).status == AllocationStatus.CONFIRMED
+    ),
+    "rounds:rank_applicants": lambda w, p, before: (
+        Choice.objects.get(pk=w["round_choice"].pk).company_rank == 1
     ),
     "rounds:decline_student": lambda w, p, before: (
         Allocation.objects.get(pk=w["round_allocation"].pk).status == AllocationStatus.DECLINED

@@ -211,6 +211,11 @@ class Choice(models.Model):
         _("rank"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CHOICES)]
     )
     motivation = models.TextField(_("motivation"), blank=True)
+    # The company's own ranking of the place's applicants (1 = first); a place with any ranked
+    # applicant gets them first in this order, then the rest in lottery order.
+    company_rank = models.PositiveSmallIntegerField(
+        _("company's ranking"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("choice")

@@ -277,13 +277,35 @@ def save_choices(*, student, round_student_id, ranking):
     return round_student
 
 
+@transaction.atomic
+def rank_applicants(*, user, place_id, ranking):
+    """The company ranks the place's applicants instead of the lottery: `ranking` is
+    {choice pk: rank or None}; ranks distinct, from 1. Possible while the choices are open."""
+    place = company_places(user).select_related("round").filter(pk=place_id).first()
+    if place is None:
+        raise PermissionDenied
+    Round.objects.select_for_update().get(pk=place.round_id)
+    _require(place.round, RoundStatus.OPEN)
+    ranks = [rank for rank in ranking.values() if rank is not None]
+    if len(set(ranks)) != len(ranks) or any(rank < 1 for rank in ranks):
+        raise ValidationError(_("Give each applicant their own rank: 1, 2, 3 …"))
+    choices = {c.pk: c for c in place.choices.filter(pk__in=ranking)}
+    if set(choices) != set(ranking):
+        raise PermissionDenied
+    for pk, rank in ranking.items():
+        choices[pk].company_rank = rank
+    Choice.objects.bulk_update(choices.values(), ["company_rank"])
+    return place
+
+
 # --- allocation ---------------------------------------------------------------------------------
 
 
 def build_inputs(round_):
     """The allocation file of the round and its pseudonyms: students s1… and places p1… in the
     order of their rows; each student's choices by rank; each place's priority the seeded
-    lottery (`lottery_priorities`). Places without a confirmed seat are left out."""
+    lottery (`lottery_priorities`), except that a company's ranked applicants come first in
+    its order. Places without a confirmed seat are left out."""
     student_pks = list(round_.students.order_by("pk").values_list("pk", flat=True))
     place_rows = list(
         round_.places.filter(capacity__gt=0).order_by("pk").values_list("pk", "capacity")
@@ -291,19 +313,29 @@ def build_inputs(round_):
     s_id = {pk: f"s{n}" for n, pk in enumerate(student_pks, start=1)}
     p_id = {pk: f"p{n}" for n, pk in enumerate((pk for pk, _c in place_rows), start=1)}
     students = {sid: [] for sid in s_id.values()}
-    for round_student, place in (
+    company_rank = {}
+    for round_student, place, by_company in (
         Choice.objects.filter(round_student__round=round_, place_id__in=p_id)
         .order_by("round_student", "rank")
-        .values_list("round_student", "place")
+        .values_list("round_student", "place", "company_rank")
         .iterator(chunk_size=10000)
     ):
         students[s_id[round_student]].append(p_id[place])
+        if by_company is not None:
+            company_rank[(s_id[round_student], p_id[place])] = by_company
     capacity = {p_id[pk]: cap for pk, cap in place_rows}
     lottery = lottery_priorities(students, capacity, round_.seed)
+    ranked_places = {place for _student, place in company_rank}
+    for place in ranked_places:
+        # The company's ranked applicants first, in its order; the rest keep the lottery's.
+        lottery[place].sort(
+            key=lambda s, p=place: (company_rank.get((s, p)) is None, company_rank.get((s, p), 0))
+        )
     places = {p: {"capacity": capacity[p], "priority": lottery[p]} for p in capacity}
     pseudonyms = {
         "students": {sid: pk for pk, sid in s_id.items()},
         "places": {pid: pk for pk, pid in p_id.items()},
+        "ranked_by_company": sorted(ranked_places),
     }
     return {"students": students, "places": places}, pseudonyms
 
@@ -326,6 +358,7 @@ def run_allocation(*, round_id, user=None):
     matching = allocate(students, places)["matching"]
     reasons = explain(students, places, matching)
     place_pk = pseudonyms["places"]
+    ranked = set(pseudonyms["ranked_by_company"])
     Allocation.objects.filter(round_student__round=round_).delete()
     Allocation.objects.bulk_create(
         [
@@ -333,7 +366,12 @@ def run_allocation(*, round_id, user=None):
                 round_student_id=pk,
                 place_id=place_pk[matching[sid]] if matching[sid] else None,
                 explanation=[
-                    {**reason, "place": place_pk[reason["place"]]} for reason in reasons[sid]
+                    {
+                        **reason,
+                        "place": place_pk[reason["place"]],
+                        "company_ranked": reason["place"] in ranked,
+                    }
+                    for reason in reasons[sid]
                 ],
             )
             for sid, pk in pseudonyms["students"].items()

@@ -17,6 +17,7 @@ urlpatterns = [
     path(_("rounds/<int:pk>/matching.csv"), views.export_matching, name="export"),
     path(_("rounds/places/"), views.company_places, name="company_places"),
     path(_("rounds/places/<int:pk>/confirm/"), views.confirm_capacity, name="confirm_capacity"),
+    path(_("rounds/places/<int:pk>/rank/"), views.rank_applicants, name="rank_applicants"),
     path(_("rounds/allocations/<int:pk>/confirm/"), views.confirm_student, name="confirm_student"),
     path(_("rounds/allocations/<int:pk>/decline/"), views.decline_student, name="decline_student"),
     path(_("rounds/choices/<int:pk>/"), views.choose, name="choose"),

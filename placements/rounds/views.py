@@ -259,11 +259,18 @@ def company_places(request):
         .select_related("round__school", "offer")
         .prefetch_related(
             Prefetch(
+                "choices",
+                queryset=Choice.objects.filter(round_student__round__status=RoundStatus.OPEN)
+                .select_related("round_student__student")
+                .order_by("company_rank", "round_student__student__full_name"),
+                to_attr="applicants",
+            ),
+            Prefetch(
                 "allocations",
                 queryset=Allocation.objects.filter(
                     round_student__round__status=RoundStatus.ALLOCATED
                 ).select_related("round_student__student"),
-            )
+            ),
         )
         .order_by("round__choices_deadline", "offer__title")
     )
@@ -293,6 +300,24 @@ def confirm_capacity(request, pk):
         capacity=form.cleaned_data["capacity"],
     ):
         messages.success(request, _("The places are confirmed."))
+    return redirect("rounds:company_places")
+
+
+@require_POST
+@role_required(Role.COMPANY_REP)
+def rank_applicants(request, pk):
+    ranking = {}
+    for key, value in request.POST.items():
+        if key.startswith("rank_") and key[5:].isdigit():
+            value = value.strip()
+            if value and not value.isdigit():
+                if not services.company_places(request.user).filter(pk=pk).exists():
+                    raise Http404
+                messages.error(request, _("Give each applicant their own rank: 1, 2, 3 …"))
+                return redirect("rounds:company_places")
+            ranking[int(key[5:])] = int(value) if value else None
+    if _act(request, services.rank_applicants, user=request.user, place_id=pk, ranking=ranking):
+        messages.success(request, _("Your ranking of the applicants is saved."))
     return redirect("rounds:company_places")
 
 

@@ -111,7 +111,7 @@ def round_target(world, kind):
         place = round_.places.get()
         services.confirm_capacity(user=people["rep"], place_id=place.pk, capacity=1)
         return (round_.pk,)
-    if what in ("open", "open_student"):
+    if what in ("open", "open_student", "open_place"):
         offer = world["open_offer"]
         school = StudentProfile.objects.get(user=people["student"]).school
         round_ = open_round(school, teacher, [people["student"]], [offer], [1])
@@ -119,6 +119,9 @@ def round_target(world, kind):
         world["round"] = round_
         if what == "open_student":
             return (round_.students.get().pk,)
+        if what == "open_place":
+            world["round_choice"] = round_.students.get().choices.get()
+            return (world["round_choice"].place_id,)
         return (round_.pk,)
     round_ = allocated_round(world)
     world["round"] = round_

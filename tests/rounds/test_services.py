@@ -290,3 +290,38 @@ def test_every_round_e_mail_renders_in_both_languages(school, teacher, klass, of
         assert "{{" not in render_message(notification).body
     start = render_message(Notification.objects.filter(kind="round_start_company").first())
     assert allocation.round_student.student.email in start.body and teacher.email in start.body
+
+
+def test_a_company_ranking_replaces_the_lottery_and_is_explained(
+    school, teacher, klass, offers, rep, rep2, tmp_path, capsys
+):
+    round_ = open_round(school, teacher, klass, offers)
+    for student in klass:
+        rank(student, round_, offers[1])  # all want Huddinge's one place
+    huddinge = round_.places.get(offer=offers[1])
+    favourite = huddinge.choices.get(round_student__student=klass[3])
+    with pytest.raises(PermissionDenied):  # not LK's to rank
+        services.rank_applicants(user=rep, place_id=huddinge.pk, ranking={favourite.pk: 1})
+    with pytest.raises(ValidationError):
+        services.rank_applicants(
+            user=rep2,
+            place_id=huddinge.pk,
+            ranking={c.pk: 1 for c in huddinge.choices.all()[:2]},
+        )
+    services.rank_applicants(user=rep2, place_id=huddinge.pk, ranking={favourite.pk: 1})
+    round_ = services.run_allocation(round_id=round_.pk, user=teacher)
+    assert Allocation.objects.get(place=huddinge).round_student.student == klass[3]
+    others = Allocation.objects.filter(round_student__round=round_).exclude(place=huddinge)
+    assert all(a.explanation[0]["company_ranked"] for a in others)
+    # The input file carries the company's order, so the command gives the same matching.
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(round_.inputs))
+    call_command("allocate", "--input", str(path))
+    matching = json.loads(capsys.readouterr().out)["matching"]
+    winner = {pk: sid for sid, pk in round_.pseudonyms["students"].items()}[
+        round_.students.get(student=klass[3]).pk
+    ]
+    assert (
+        matching[winner]
+        == {pk: pid for pid, pk in round_.pseudonyms["places"].items()}[huddinge.pk]
+    )

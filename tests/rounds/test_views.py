@@ -248,3 +248,25 @@ def test_the_students_export_has_their_choices_and_deletion_erases_motivations(
 
     erase(klass[0])
     assert Choice.objects.get(round_student__student=klass[0]).motivation == ""
+
+
+def test_a_company_ranks_its_applicants_on_its_page(client, school, teacher, klass, offers, rep2):
+    round_ = open_round(school, teacher, klass, offers)
+    for student in klass:
+        rank(student, round_, offers[1])
+    huddinge = round_.places.get(offer=offers[1])
+    favourite = huddinge.choices.get(round_student__student=klass[2])
+    client.force_login(rep2)
+    page = client.get(url("rounds:company_places")).content.decode()
+    assert f'name="rank_{favourite.pk}"' in page
+    client.post(url("rounds:rank_applicants", huddinge.pk), {f"rank_{favourite.pk}": "x"})
+    favourite.refresh_from_db()
+    assert favourite.company_rank is None  # refused with a message, no 500
+    client.post(url("rounds:rank_applicants", huddinge.pk), {f"rank_{favourite.pk}": "1"})
+    favourite.refresh_from_db()
+    assert favourite.company_rank == 1
+    services.run_allocation(round_id=round_.pk, user=teacher)
+    loser = round_.students.get(student=klass[0])
+    client.force_login(klass[0])
+    page = client.get(url("rounds:choose", loser.pk)).content.decode()
+    assert "som företaget rangordnade högre" in page
