@@ -218,6 +218,16 @@ def test_confirm_makes_an_accepted_placement_and_tells_both_sides(
     assert school_mail.context["workplace_email"] == allocation.place.offer.contact_email
     with pytest.raises(ValidationError):  # twice
         services.confirm_student(user=member, allocation_id=allocation.pk)
+    # The placement takes its APL agreement like any accepted application.
+    from placements.agreements import save_agreement
+
+    agreement = save_agreement(
+        user=member,
+        application_id=allocation.application_id,
+        values={"supervisor_name": "Karin Berg", "supervisor_email": "karin@example.org"},
+        objectives=[],
+    )
+    assert agreement.student == allocation.round_student.student
 
 
 def test_decline_frees_the_seat_for_a_placement_by_hand(school, teacher, klass, offers, rep, rep2):
