@@ -40,8 +40,9 @@ def with_totp(user):
 
 def open_page(client, name, world, request):
     method, kind, _expected = ACCESS[name]
+    address = url(name, *target(world, kind, request))  # first: it may add to `world`
     data = ACTION_DATA.get(name, lambda w: {})(world) if method == "post" else {}
-    return getattr(client, method)(url(name, *target(world, kind, request)), data)
+    return getattr(client, method)(address, data)
 
 
 def test_the_staff_pages_are_found():
