@@ -85,6 +85,8 @@ def test_missing_answers_re_render_with_errors_and_nothing_is_saved(client, invi
     html = response.content.decode()
     assert "Det finns ett problem" in html
     assert html.count("Välj ett svar från 1 till 5.") >= 3
+    # The summary names each statement without its full stop before the colon.
+    assert ".: Välj" not in html and ": Välj ett svar från 1 till 5." in html
     assert re.search(r'name="expectations" value="4"[^>]*checked', html)  # kept
     assert not SurveyAnswer.objects.exists()
     assert SurveyInvitation.objects.get().answered_at is None
