@@ -170,6 +170,7 @@ ACCESS = {
     "rounds:place": ("post", "rounds.declined", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
     "rounds:inputs": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
     "rounds:export": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
+    "rounds:export_xlsx": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
     "rounds:company_places": ("get", None, row(DENY, DENY, OK, OK, OK, DENY, DENY, LOGIN)),
     "rounds:confirm_capacity": ("post", "rounds.draft_place", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
     "rounds:rank_applicants": ("post", "rounds.open_place", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
@@ -386,6 +387,7 @@ def page_shows(name, response, world):
         "partners:agreement_document": ("application/pdf", b"%PDF-"),
         "public_media": ("image/png", b"\x89PNG"),
         "placements:booking_ics": ("text/calendar", b"BEGIN:VCALENDAR"),
+        "rounds:export_xlsx": ("application/vnd.openxmlformats", b"PK"),
     }
     if name in files:
         content_type, start = files[name]

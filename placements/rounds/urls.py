@@ -15,6 +15,7 @@ urlpatterns = [
     path(_("rounds/<int:pk>/place/"), views.place_by_hand, name="place"),
     path(_("rounds/<int:pk>/input.json"), views.download_inputs, name="inputs"),
     path(_("rounds/<int:pk>/matching.csv"), views.export_matching, name="export"),
+    path(_("rounds/<int:pk>/matching.xlsx"), views.export_matching_xlsx, name="export_xlsx"),
     path(_("rounds/places/"), views.company_places, name="company_places"),
     path(_("rounds/places/<int:pk>/confirm/"), views.confirm_capacity, name="confirm_capacity"),
     path(_("rounds/places/<int:pk>/rank/"), views.rank_applicants, name="rank_applicants"),

@@ -1,6 +1,7 @@
 """Pages of allocation rounds: the school's staff prepare and run a round, companies confirm
 their places and students, students rank places and read their result."""
 
+import io
 import json
 
 from django.contrib import messages
@@ -11,12 +12,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from college_portal.accounts.access import role_required
 from college_portal.accounts.models import Role
 from college_portal.csvexport import csv_response
 from placements.selectors import staff_schools
 from placements.views.common import report_errors
+from programs.gap_exports import XLSX
+from programs.gap_exports import _append as append_row  # text like =… stays text
 
 from . import services
 from .forms import CapacityForm, PlaceByHandForm, RankingForm, RoundForm
@@ -210,11 +215,8 @@ def download_inputs(request, pk):
     return response
 
 
-@staff_only
-def export_matching(request, pk):
-    round_ = _round(request, pk)
-    if round_.status != RoundStatus.ALLOCATED:
-        raise Http404
+def _matching_table(round_):
+    """The matching as a header and one row per student, for the CSV and the XLSX."""
     allocations = Allocation.objects.filter(round_student__round=round_).select_related(
         "round_student__student", "place__offer__organisation"
     )
@@ -245,7 +247,40 @@ def export_matching(request, pk):
         _("Status"),
         _("Placed by hand"),
     ]
+    return header, rows
+
+
+def _allocated_round(request, pk):
+    round_ = _round(request, pk)
+    if round_.status not in (RoundStatus.ALLOCATED, RoundStatus.CLOSED):
+        raise Http404
+    return round_
+
+
+@staff_only
+def export_matching(request, pk):
+    round_ = _allocated_round(request, pk)
+    header, rows = _matching_table(round_)
     return csv_response(f"round-{round_.pk}.csv", header, rows)
+
+
+@staff_only
+def export_matching_xlsx(request, pk):
+    round_ = _allocated_round(request, pk)
+    header, rows = _matching_table(round_)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Matching")[:31]
+    append_row(sheet, header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        append_row(sheet, list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}.xlsx"'
+    return response
 
 
 # --- companies -----------------------------------------------------------------------------------

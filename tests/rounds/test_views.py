@@ -270,3 +270,38 @@ def test_a_company_ranks_its_applicants_on_its_page(client, school, teacher, kla
     client.force_login(klass[0])
     page = client.get(url("rounds:choose", loser.pk)).content.decode()
     assert "som företaget rangordnade högre" in page
+
+
+def test_matching_as_xlsx(client, school, teacher, klass, offers):
+    from openpyxl import load_workbook
+
+    klass[0].full_name = "=HYPERLINK(\"http://evil\")"
+    klass[0].save()
+    round_ = allocated(school, teacher, klass, offers)
+    client.force_login(teacher)
+    response = client.get(url("rounds:export_xlsx", round_.pk))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="round-{round_.pk}.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Studerande", "E-post")
+    assert len(rows) == 1 + 3
+    assert sum(row[5] == "Utan plats" for row in rows[1:]) == 1
+    assert {row[3] for row in rows[1:]} >= {"CNC hos LK", "Fräsning i Huddinge"}
+    # A name that looks like a formula stays text in the workbook.
+    evil = next(c for c in sheet["A"] if str(c.value).startswith("=HYPERLINK"))
+    assert evil.data_type == "s"
+
+
+def test_matching_xlsx_refused_to_other_schools_and_companies(
+    client, school, teacher, klass, offers, other_staff, rep
+):
+    round_ = allocated(school, teacher, klass, offers)
+    client.force_login(other_staff)
+    assert client.get(url("rounds:export_xlsx", round_.pk)).status_code == 404
+    client.force_login(rep)
+    assert client.get(url("rounds:export_xlsx", round_.pk)).status_code in (403, 404)
+    # Before the allocation there is no matching to download.
+    fresh = make_round(school, teacher, title="Ny omgång")
+    client.force_login(teacher)
+    assert client.get(url("rounds:export_xlsx", fresh.pk)).status_code == 404
