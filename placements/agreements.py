@@ -5,6 +5,7 @@ the risk assessment, the final assessment comes once the period is over.
 Each change is one transaction that locks the placement's application row, writes and logs.
 """
 
+import math
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -335,9 +336,11 @@ def save_attendance(*, user, application_id, days):
 # --- APL weeks -------------------------------------------------------------------------------
 
 # At least 15 weeks of APL over an upper-secondary vocational programme (gymnasieförordningen
-# 4 kap. 12 §). Adult education asks 15 % of the time, which needs the course plan's length the
-# portal does not hold; LIA in higher vocational education has no such rule.
+# 4 kap. 12 §); at least 15 % of the time in adult vocational education (Komvux/yrkesvux), taken
+# from the programme's length in weeks; LIA in higher vocational education (YH) has no such rule:
+# each YH programme sets its own LIA length, which the portal does not hold.
 UPPER_SECONDARY_APL_WEEKS = 15
+ADULT_APL_PERCENT = 15
 
 
 def _weeks(start, end):
@@ -351,16 +354,16 @@ def _weeks(start, end):
 
 
 def apl_weeks(student):
-    """The student's APL weeks across their placements against the requirement, or None when
-    no requirement applies (no programme on the profile, or not upper secondary):
-    {"completed": weeks, "planned": weeks, "required": 15, "behind": bool}. Completed: the
-    placements marked completed; planned: the accepted ones. Behind: both together still fall
-    short of the requirement."""
+    """The student's APL (or, in YH, LIA) weeks across their placements, or None without a
+    programme on the profile: {"level", "completed", "planned", "required", "length", "adult",
+    "lia", "behind"}. Completed: the placements marked completed; planned: the accepted ones.
+    Required: 15 weeks in upper secondary, ceil(15 % of the programme's length) in adult
+    education (None when the length is missing), None in YH (LIA: the programme's own length
+    applies). Behind: a requirement is known and completed and planned together fall short."""
     profile = getattr(student, "student_profile", None)
     if profile is None or profile.programme is None:
         return None
-    if profile.programme.level != Level.UPPER_SECONDARY:
-        return None
+    programme = profile.programme
     placements = Application.objects.filter(
         student=student,
         status__in=FILLED,
@@ -373,11 +376,20 @@ def apl_weeks(student):
             completed += _weeks(start, end)
         else:
             planned += _weeks(start, end)
+    required = None
+    if programme.level == Level.UPPER_SECONDARY:
+        required = UPPER_SECONDARY_APL_WEEKS
+    elif programme.level == Level.ADULT and programme.length_weeks:
+        required = math.ceil(programme.length_weeks * ADULT_APL_PERCENT / 100)
     return {
+        "level": programme.level,
         "completed": round(completed, 1),
         "planned": round(planned, 1),
-        "required": UPPER_SECONDARY_APL_WEEKS,
-        "behind": completed + planned < UPPER_SECONDARY_APL_WEEKS,
+        "required": required,
+        "length": programme.length_weeks or None,
+        "adult": programme.level == Level.ADULT,
+        "lia": programme.level == Level.HIGHER_VOCATIONAL,
+        "behind": required is not None and completed + planned < required,
     }
 
 

@@ -416,6 +416,10 @@ def test_the_student_and_school_see_the_weeks_and_a_warning_when_behind(
         "planned": round(planned, 1),
         "required": 15,
         "behind": 5 + planned < 15,
+        "level": "gymnasieskola",
+        "length": 40,
+        "adult": False,
+        "lia": False,
     }
     offer = placement.offer
     offer.period_end = offer.period_start + timedelta(days=7)  # about a week only
@@ -438,13 +442,112 @@ def test_the_student_and_school_see_the_weeks_and_a_warning_when_behind(
     assert sv("APL weeks") in html and warning not in html
 
 
+ADULT_TEXT = (
+    "Completed: %(completed)s weeks. Planned: %(planned)s weeks. Adult vocational education "
+    "requires APL for at least 15 %% of the programme's %(length)s weeks: at least "
+    "%(required)s weeks."
+)
+ADULT_NO_LENGTH = (
+    "Completed: %(completed)s weeks. Planned: %(planned)s weeks. Adult vocational education "
+    "requires APL for at least 15 %% of the programme's length, but the programme's length is "
+    "not recorded, so the required weeks cannot be shown."
+)
+LIA_TEXT = (
+    "Completed: %(completed)s weeks. Planned: %(planned)s weeks of LIA (learning at work, "
+    "higher vocational education)."
+)
+LIA_OWN_LENGTH = (
+    "LIA is not APL: the programme's own LIA length applies, and the portal does not hold it."
+)
+BEHIND = (
+    "Behind: the completed and planned placements together do not reach the required weeks. "
+    "The school needs to plan more APL for this student."
+)
+
+
+def plan_weeks(placement, weeks):
+    """The placement's period: `weeks` whole working weeks from next Monday."""
+    offer = placement.offer
+    offer.period_start = monday(-1)
+    offer.period_end = offer.period_start + timedelta(days=7 * weeks - 3)  # ends on a Friday
+    offer.save()
+
+
+def pages(client, placement, *people):
+    for person in people:
+        client.force_login(person)
+        yield client.get(url("placements:agreement", placement.pk)).content.decode()
+
+
 @pytest.mark.django_db
-def test_no_weeks_requirement_for_higher_vocational_education(student, placement, programme):
+def test_adult_education_requires_15_percent_of_the_programme_length(
+    client, rep, student, teacher, placement, programme
+):
+    from programs.models import Level
+
+    programme.level = Level.ADULT
+    programme.length_weeks = 40  # 15 % is 6 weeks
+    programme.save()
+    plan_weeks(placement, 1)
+    weeks = agreements.apl_weeks(student)
+    figures = (weeks["completed"], weeks["planned"], weeks["required"], weeks["behind"])
+    assert figures == (0, 1, 6, True)
+    text = sv(ADULT_TEXT) % {"completed": 0, "planned": 1, "length": 40, "required": 6}
+    for html in pages(client, placement, student, teacher):
+        assert sv("APL weeks") in html and text in html and sv(BEHIND) in html
+    (html,) = pages(client, placement, rep)
+    assert sv("APL weeks") not in html and sv(BEHIND) not in html  # not the company's business
+
+    programme.length_weeks = 41  # 6.15 weeks: rounded up to 7
+    programme.save()
+    plan_weeks(placement, 7)
+    assert agreements.apl_weeks(student)["required"] == 7
+    assert agreements.apl_weeks(student)["behind"] is False
+    (html,) = pages(client, placement, student)
+    assert sv(ADULT_TEXT) % {"completed": 0, "planned": 7, "length": 41, "required": 7} in html
+    assert sv(BEHIND) not in html
+
+
+@pytest.mark.django_db
+def test_adult_education_without_a_length_says_so_instead_of_a_figure(
+    client, student, teacher, placement, programme
+):
+    from programs.models import Level
+
+    programme.level = Level.ADULT
+    programme.length_weeks = 0  # not recorded (the forms ask for at least 1)
+    programme.save()
+    plan_weeks(placement, 1)
+    weeks = agreements.apl_weeks(student)
+    assert (weeks["required"], weeks["behind"]) == (None, False)
+    for html in pages(client, placement, student, teacher):
+        assert sv(ADULT_NO_LENGTH) % {"completed": 0, "planned": 1} in html
+        assert sv(BEHIND) not in html
+
+
+@pytest.mark.django_db
+def test_higher_vocational_education_shows_lia_weeks_without_the_apl_requirement(
+    client, rep, student, teacher, company, placement, programme
+):
     from programs.models import Level
 
     programme.level = Level.HIGHER_VOCATIONAL
     programme.save()
-    assert agreements.apl_weeks(student) is None
+    done = OfferFactory(
+        organisation=company, period_start=monday(12), period_end=monday(12) + timedelta(days=11)
+    )  # two working weeks
+    ApplicationFactory(offer=done, student=student, status=ApplicationStatus.COMPLETED)
+    plan_weeks(placement, 1)
+    weeks = agreements.apl_weeks(student)
+    figures = (weeks["completed"], weeks["planned"], weeks["required"], weeks["lia"])
+    assert figures == (2, 1, None, True)
+    assert weeks["behind"] is False  # no APL requirement to fall behind
+    text = sv(LIA_TEXT) % {"completed": 2, "planned": 1}
+    for html in pages(client, placement, student, teacher):
+        assert sv("LIA weeks") in html and text in html and sv(LIA_OWN_LENGTH) in html
+        assert sv("APL weeks") not in html and sv(BEHIND) not in html
+    (html,) = pages(client, placement, rep)
+    assert sv("LIA weeks") not in html and text not in html
 
 
 # --- the three-party conversation and attendance ----------------------------------------------
