@@ -168,6 +168,8 @@ ACCESS = {
     "rounds:open": ("post", "rounds.ready", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
     "rounds:allocate": ("post", "rounds.open", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
     "rounds:place": ("post", "rounds.declined", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
+    "rounds:close": ("post", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, DONE, DENY, LOGIN)),
+    "rounds:follow_up": ("get", "rounds.declined", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
     "rounds:inputs": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
     "rounds:export": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
     "rounds:export_xlsx": ("get", "rounds.allocated", row(DENY, DENY, DENY, DENY, DENY, OK, DENY, LOGIN)),
@@ -204,6 +206,7 @@ ACTION_DATA = {
     "rounds:add_students": lambda w: {"students": [w["people"]["student2"].pk]},
     "rounds:add_offers": lambda w: {"all": "1"},
     "rounds:allocate": lambda w: {"confirm": "1"},
+    "rounds:close": lambda w: {"confirm": "1"},
     "rounds:place": lambda w: {
         "allocation": w["round_allocation"].pk,
         "place": w["round_place"].pk,
@@ -353,6 +356,9 @@ DONE_WHEN = {
     "rounds:open": lambda w, p, before: Round.objects.filter(status=RoundStatus.OPEN).exists(),
     "rounds:allocate": lambda w, p, before: (
         Round.objects.get(pk=w["round"].pk).status == RoundStatus.ALLOCATED
+    ),
+    "rounds:close": lambda w, p, before: (
+        Round.objects.get(pk=w["round"].pk).status == RoundStatus.CLOSED
     ),
     "rounds:place": lambda w, p, before: Allocation.objects.get(
         pk=w["round_allocation"].pk

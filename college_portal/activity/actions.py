@@ -25,6 +25,11 @@ Swedish translation is in locale/sv; `log()` refuses a type that is not listed h
 | PLACEMENT_ASSESSED | the company saves the final assessment | {"objectives": count} |
 | PLACEMENT_CONVERSATION_SAVED | the teacher books or notes the three-party conversation | {"conversation_on": [old, new]} |
 | PLACEMENT_ATTENDANCE_SAVED | the company records attendance | {"weeks": count} |
+| ROUND_CREATED, ROUND_OPENED, ROUND_CLOSED | school staff create an allocation round, open its choices, close it | {"title": …} / {"status": [old, new]} |
+| ROUND_ALLOCATED | a round is allocated (by staff or the nightly job) | {"seed": …, "algorithm_version": …, "automatic": bool} |
+| ROUND_PLACED_BY_HAND | staff place an unplaced student by hand (logged on the round) | {"place": id, "reason": …} |
+| ROUND_CAPACITY_CONFIRMED | a company confirms its places for a round (logged on the place) | {"capacity": [old, new]} |
+| ROUND_STUDENT_CONFIRMED, ROUND_STUDENT_DECLINED | a company confirms or declines an allocated student (logged on the allocation) | {"place": id} / {"place": id, "reason": …} |
 | ACCOUNT_DELETED | a person deletes their account (no actor, no personal data) | {"role": …} |
 | ADMIN_ADDED, ADMIN_CHANGED, ADMIN_DELETED | a project lead saves in Django admin | {"message": Django's structured change message without object names} |
 """
@@ -62,6 +67,14 @@ PLACEMENT_STARTED = "placements.agreement.started"
 PLACEMENT_ASSESSED = "placements.agreement.assessed"
 PLACEMENT_CONVERSATION_SAVED = "placements.agreement.conversation_saved"
 PLACEMENT_ATTENDANCE_SAVED = "placements.agreement.attendance_saved"
+ROUND_CREATED = "placements.round.created"
+ROUND_OPENED = "placements.round.opened"
+ROUND_ALLOCATED = "placements.round.allocated"
+ROUND_PLACED_BY_HAND = "placements.round.placed_by_hand"
+ROUND_CLOSED = "placements.round.closed"
+ROUND_CAPACITY_CONFIRMED = "placements.round.capacity_confirmed"
+ROUND_STUDENT_CONFIRMED = "placements.round.student_confirmed"
+ROUND_STUDENT_DECLINED = "placements.round.student_declined"
 ACCOUNT_DELETED = "accounts.account.deleted"
 ADMIN_ADDED = "admin.added"
 ADMIN_CHANGED = "admin.changed"
@@ -98,6 +111,14 @@ ACTION_TEXTS = {
     PLACEMENT_ASSESSED: _("Placement assessed"),
     PLACEMENT_CONVERSATION_SAVED: _("Three-party conversation saved"),
     PLACEMENT_ATTENDANCE_SAVED: _("Attendance recorded"),
+    ROUND_CREATED: _("Allocation round created"),
+    ROUND_OPENED: _("Allocation round opened for choices"),
+    ROUND_ALLOCATED: _("Allocation round allocated"),
+    ROUND_PLACED_BY_HAND: _("Student placed by hand in an allocation round"),
+    ROUND_CLOSED: _("Allocation round closed"),
+    ROUND_CAPACITY_CONFIRMED: _("Places confirmed for an allocation round"),
+    ROUND_STUDENT_CONFIRMED: _("Allocated student confirmed by the company"),
+    ROUND_STUDENT_DECLINED: _("Allocated student declined by the company"),
     ACCOUNT_DELETED: _("Account deleted"),
     ADMIN_ADDED: _("Added in administration"),
     ADMIN_CHANGED: _("Changed in administration"),
@@ -138,6 +159,10 @@ FIELD_LABELS = {
     "answer_by": _("answer by"),
     "asked": _("asked organisations"),
     "closed_at": _("closed"),
+    "seed": _("lottery seed"),
+    "algorithm_version": _("algorithm version"),
+    "place": _("place"),
+    "parent": _("follow-up of"),
 }
 
 
@@ -151,6 +176,8 @@ VALUE_LABELS = {
         "proposed": _("Proposed"),
         "accepted": _("Accepted"),
         "rejected": pgettext_lazy("requirement status", "Rejected"),
+        "open": _("Open for choices"),
+        "allocated": _("Allocated"),
     },
     "role": {
         "representative": _("Representative"),

@@ -56,6 +56,38 @@ class RoundForm(forms.ModelForm):
         return data
 
 
+class FollowUpForm(forms.ModelForm):
+    """The new title and last days of a follow-up round; the rest comes from its parent."""
+
+    class Meta:
+        model = Round
+        fields = ["title", "choices_deadline", "confirmation_deadline"]
+        widgets = {
+            name: DateInput(format="%Y-%m-%d")
+            for name in ("choices_deadline", "confirmation_deadline")
+        }
+
+    def __init__(self, *args, parent, **kwargs):
+        self.parent = parent
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        choices, confirm = data.get("choices_deadline"), data.get("confirmation_deadline")
+        if choices and choices < timezone.localdate():
+            self.add_error("choices_deadline", _("The last day for choices has already passed."))
+        if choices and choices >= self.parent.period_start:
+            self.add_error(
+                "choices_deadline", _("The choices must close before the period starts.")
+            )
+        if confirm and choices and confirm > choices:
+            self.add_error(
+                "confirmation_deadline",
+                _("Companies confirm their places before the students' choices close."),
+            )
+        return data
+
+
 class CapacityForm(forms.Form):
     capacity = forms.IntegerField(
         label=gettext_lazy("Places for the round"), min_value=0, max_value=500

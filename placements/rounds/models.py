@@ -84,6 +84,16 @@ class Round(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A follow-up round: the unplaced students of `parent` and its places' free seats.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("follow-up of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("allocation round")
@@ -117,6 +127,11 @@ class Round(models.Model):
     @property
     def choices_open(self):
         return self.status == RoundStatus.OPEN and timezone.localdate() <= self.choices_deadline
+
+    @property
+    def confirmation_open(self):
+        """Companies may still confirm or change their places (until the last day)."""
+        return timezone.localdate() <= self.confirmation_deadline
 
 
 class RoundStudent(models.Model):

@@ -12,10 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from college_portal.accounts.models import User
+from college_portal.activity import actions
+from college_portal.activity.services import log
 from partners.models import Organisation
 from placements import selectors as placement_selectors
 from placements.allocation import ALGORITHM_VERSION, allocate, explain, lottery_priorities
@@ -144,7 +147,15 @@ def _require(round_, *statuses):
 def create_round(*, user, school, **fields):
     if not staff_schools(user).filter(pk=school.pk).exists():
         raise PermissionDenied
-    return Round.objects.create(school=school, created_by=user, **fields)
+    round_ = Round.objects.create(school=school, created_by=user, **fields)
+    log(
+        actor=user,
+        action=actions.ROUND_CREATED,
+        obj=round_,
+        organisation=school,
+        data={"title": round_.title},
+    )
+    return round_
 
 
 @transaction.atomic
@@ -202,11 +213,26 @@ def confirm_capacity(*, user, place_id, capacity):
     if place is None:
         raise PermissionDenied
     _require(place.round, RoundStatus.DRAFT)
+    if not place.round.confirmation_open:
+        raise ValidationError(
+            _(
+                "The last day for confirming places was %(date)s: the places can no longer "
+                "be changed. Contact the school if they need to."
+            )
+            % {"date": date_format(place.round.confirmation_deadline)}
+        )
     if not 0 <= capacity <= place.offer.places:
         raise ValidationError(
             _("Confirm between 0 and %(places)s places (the offer's places).")
             % {"places": place.offer.places}
         )
+    log(
+        actor=user,
+        action=actions.ROUND_CAPACITY_CONFIRMED,
+        obj=place,
+        organisation=place.offer.organisation_id,
+        data={"capacity": [place.capacity, capacity]},
+    )
     place.capacity = capacity
     place.confirmed_by = user
     place.confirmed_at = timezone.now()
@@ -228,6 +254,13 @@ def open_round(*, user, round_id):
         raise ValidationError(_("The last day for choices has passed: change it first."))
     round_.status = RoundStatus.OPEN
     round_.save(update_fields=["status"])
+    log(
+        actor=user,
+        action=actions.ROUND_OPENED,
+        obj=round_,
+        organisation=round_.school_id,
+        data={"status": [RoundStatus.DRAFT, RoundStatus.OPEN]},
+    )
     notifications.choices_open(round_)
     return round_
 
@@ -393,6 +426,17 @@ def run_allocation(*, round_id, user=None):
             "status",
         ]
     )
+    log(
+        actor=user,
+        action=actions.ROUND_ALLOCATED,
+        obj=round_,
+        organisation=round_.school_id,
+        data={
+            "seed": round_.seed,
+            "algorithm_version": round_.algorithm_version,
+            "automatic": user is None,
+        },
+    )
     notifications.allocated(round_)
     return round_
 
@@ -433,6 +477,13 @@ def place_by_hand(*, user, round_id, allocation_id, place_id, reason):
     allocation.save(update_fields=["place", "status", "manual", "reason", "decided_by"])
     AllocationChange.objects.create(
         allocation=allocation, action="placed_by_hand", place=place, reason=reason, actor=user
+    )
+    log(
+        actor=user,
+        action=actions.ROUND_PLACED_BY_HAND,
+        obj=round_,
+        organisation=round_.school_id,
+        data={"place": place.pk, "reason": reason},
     )
     return allocation
 
@@ -505,6 +556,13 @@ def confirm_student(*, user, allocation_id):
     AllocationChange.objects.create(
         allocation=allocation, action="confirmed", place=allocation.place, actor=user
     )
+    log(
+        actor=user,
+        action=actions.ROUND_STUDENT_CONFIRMED,
+        obj=allocation,
+        organisation=offer.organisation_id,
+        data={"place": allocation.place_id},
+    )
     notifications.placement_confirmed(allocation)
     return allocation
 
@@ -523,7 +581,88 @@ def decline_student(*, user, allocation_id, reason=""):
         reason=reason,
         actor=user,
     )
+    log(
+        actor=user,
+        action=actions.ROUND_STUDENT_DECLINED,
+        obj=allocation,
+        organisation=allocation.place.offer.organisation_id,
+        data={"place": allocation.place_id, "reason": reason},
+    )
     return allocation
+
+
+@transaction.atomic
+def start_follow_up(*, user, round_id, title, choices_deadline, confirmation_deadline):
+    """A second, smaller round after an allocation: same school, programme, period and number
+    of choices; its class list the students still without a place (none found, or declined),
+    its places the old places' free seats (each confirmed with capacity = free seats)."""
+    parent = _staff_round(user, round_id, lock=True)
+    _require(parent, RoundStatus.ALLOCATED, RoundStatus.CLOSED)
+    students = list(
+        User.objects.filter(
+            pk__in=unplaced(parent).values("round_student__student"),
+            student_profile__school_id=parent.school_id,
+            student_profile__school_confirmed_at__isnull=False,
+            is_active=True,
+        ).values_list("pk", flat=True)
+    )
+    free = free_places(parent)
+    if not students:
+        raise ValidationError(_("Every student of the round has a place: no follow-up needed."))
+    if not free:
+        raise ValidationError(_("No place of the round has a free seat for a follow-up round."))
+    round_ = Round.objects.create(
+        school=parent.school,
+        programme=parent.programme,
+        period_start=parent.period_start,
+        period_end=parent.period_end,
+        choices_allowed=parent.choices_allowed,
+        title=title,
+        choices_deadline=choices_deadline,
+        confirmation_deadline=confirmation_deadline,
+        parent=parent,
+        created_by=user,
+    )
+    RoundStudent.objects.bulk_create([RoundStudent(round=round_, student_id=pk) for pk in students])
+    now = timezone.now()
+    RoundPlace.objects.bulk_create(
+        [
+            RoundPlace(
+                round=round_,
+                offer_id=place.offer_id,
+                capacity=place.free,
+                confirmed_by_id=place.confirmed_by_id,
+                confirmed_at=now,
+            )
+            for place in free
+        ]
+    )
+    log(
+        actor=user,
+        action=actions.ROUND_CREATED,
+        obj=round_,
+        organisation=round_.school_id,
+        data={"title": round_.title, "parent": parent.pk},
+    )
+    return round_
+
+
+@transaction.atomic
+def close_round(*, user, round_id):
+    """Staff close an allocated round: no more placements by hand, confirmations or declines;
+    its pages are read-only."""
+    round_ = _staff_round(user, round_id, lock=True)
+    _require(round_, RoundStatus.ALLOCATED)
+    round_.status = RoundStatus.CLOSED
+    round_.save(update_fields=["status"])
+    log(
+        actor=user,
+        action=actions.ROUND_CLOSED,
+        obj=round_,
+        organisation=round_.school_id,
+        data={"status": [RoundStatus.ALLOCATED, RoundStatus.CLOSED]},
+    )
+    return round_
 
 
 def unplaced(round_):

@@ -24,7 +24,7 @@ from programs.gap_exports import XLSX
 from programs.gap_exports import _append as append_row  # text like =… stays text
 
 from . import services
-from .forms import CapacityForm, PlaceByHandForm, RankingForm, RoundForm
+from .forms import CapacityForm, FollowUpForm, PlaceByHandForm, RankingForm, RoundForm
 from .models import Allocation, AllocationStatus, Choice, RoundStatus
 
 staff_only = role_required(Role.SCHOOL_STAFF)
@@ -116,7 +116,7 @@ def round_detail(request, pk):
         context["eligible_students"] = services.eligible_students(round_)
     if round_.status == RoundStatus.DRAFT:
         context["eligible_offers"] = services.eligible_offers(round_)
-    if round_.status == RoundStatus.ALLOCATED:
+    if round_.status in (RoundStatus.ALLOCATED, RoundStatus.CLOSED):
         allocations = list(
             Allocation.objects.filter(round_student__round=round_).select_related(
                 "round_student__student", "place__offer__organisation"
@@ -131,8 +131,8 @@ def round_detail(request, pk):
                 for a in allocations
                 if a.place_id is None or a.status == AllocationStatus.DECLINED
             ],
-            free_places=free,
-            place_form=PlaceByHandForm(places=free),
+            free_places=free if round_.status == RoundStatus.ALLOCATED else [],
+            free_places_any=bool(free),
         )
     return render(request, "rounds/round_detail.html", context)
 
@@ -200,6 +200,45 @@ def place_by_hand(request, pk):
         reason=form.cleaned_data["reason"],
     ):
         messages.success(request, _("The student is placed."))
+    return redirect("rounds:detail", pk)
+
+
+@staff_only
+def follow_up(request, pk):
+    parent = _round(request, pk)
+    if parent.status not in (RoundStatus.ALLOCATED, RoundStatus.CLOSED):
+        raise Http404
+    form = FollowUpForm(
+        request.POST or None,
+        parent=parent,
+        initial={"title": _("%(title)s, follow-up round") % {"title": parent.title}},
+    )
+    if request.method == "POST" and form.is_valid():
+        round_ = None
+        try:
+            round_ = services.start_follow_up(user=request.user, round_id=pk, **form.cleaned_data)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            report_errors(request, error)
+        if round_ is not None:
+            messages.success(
+                request,
+                _("The follow-up round is created with the unplaced students and the free seats."),
+            )
+            return redirect("rounds:detail", round_.pk)
+    return render(request, "rounds/follow_up_form.html", {"form": form, "parent": parent})
+
+
+@require_POST
+@staff_only
+def close_round(request, pk):
+    if not request.POST.get("confirm"):
+        _round(request, pk)
+        messages.error(request, _("Tick the box to confirm that the round closes."))
+        return redirect("rounds:detail", pk)
+    if _act(request, services.close_round, user=request.user, round_id=pk):
+        messages.success(request, _("The round is closed; its results are kept read-only."))
     return redirect("rounds:detail", pk)
 
 
