@@ -464,6 +464,10 @@ def place_by_hand(*, user, round_id, allocation_id, place_id, reason):
         raise ValidationError(_("The student already has a place in this round."))
     if not reason.strip():
         raise ValidationError(_("Say why the student is placed by hand."))
+    if round_.follow_ups.exists():
+        raise ValidationError(
+            _("The unplaced students are in the follow-up round now: place them there.")
+        )
     place = RoundPlace.objects.select_for_update().filter(round=round_, pk=place_id).first()
     if place is None:
         raise PermissionDenied

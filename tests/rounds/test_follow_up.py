@@ -104,3 +104,28 @@ def test_other_schools_staff_cannot_start_a_follow_up(client, allocated):
     assert client.get(url("rounds:follow_up", allocated.pk)).status_code == 404
     assert client.post(url("rounds:follow_up", allocated.pk), form_data()).status_code == 404
     assert not Round.objects.filter(parent=allocated).exists()
+
+
+def test_no_placement_by_hand_in_the_parent_once_a_follow_up_exists(teacher, rep, allocated):
+    from django.core.exceptions import ValidationError
+
+    parent = allocated
+    lk = parent.places.get(offer__title="CNC hos LK")
+    declined = lk.allocations.get()
+    services.decline_student(user=rep, allocation_id=declined.pk)
+    today = timezone.localdate()
+    services.start_follow_up(
+        user=teacher,
+        round_id=parent.pk,
+        title="Omgång 2",
+        choices_deadline=today + timedelta(days=5),
+        confirmation_deadline=today + timedelta(days=2),
+    )
+    with pytest.raises(ValidationError, match="uppföljningsomgången"):
+        services.place_by_hand(
+            user=teacher,
+            round_id=parent.pk,
+            allocation_id=declined.pk,
+            place_id=lk.pk,
+            reason="Ändå",
+        )
