@@ -42,6 +42,12 @@ VISIT_STATEMENTS = {
         "communication": _("Information before the visit worked well."),
         "recommend": _("I would recommend the visit to other students."),
     },
+    RespondentKind.SUPERVISOR: {
+        "expectations": _("The study visit went as we had planned."),
+        "learning": _("The visitors showed interest in the work we do."),
+        "communication": _("Communication with the school before the visit worked well."),
+        "recommend": _("We would welcome visitors from the programme again."),
+    },
     RespondentKind.SCHOOL_STAFF: {
         "expectations": _("The study visit met my expectations."),
         "learning": _("The students learned something useful for their education."),

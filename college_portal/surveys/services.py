@@ -71,7 +71,8 @@ def submit_answer(*, invitation_id, scores, comment):
 def send_survey_invitations(now=None):
     """Invite everyone concerned by events that ended within LOOKBACK: completed placements
     (the student, the offer's contact person, the student's confirmed school's staff) and study
-    visits whose time has ended (each confirmed booker). Each person and event gets one
+    visits whose time has ended (each confirmed booker, the host's contact person, and the
+    confirmed school's staff of a student who booked). Each person and event gets one
     invitation and one mail, however often this runs. Returns how many were created."""
     from placements.models import (
         Application,
@@ -106,13 +107,7 @@ def send_survey_invitations(now=None):
         }
         people = [(RespondentKind.STUDENT, application.student, application.student.email)]
         people.append((RespondentKind.SUPERVISOR, None, _supervisor_email(application)))
-        if profile and profile.school_id and profile.school_confirmed_at:
-            staff = Membership.objects.filter(
-                organisation_id=profile.school_id,
-                organisation__active=True,
-                user__is_active=True,
-            ).select_related("user")
-            people += [(RespondentKind.SCHOOL_STAFF, m.user, m.user.email) for m in staff]
+        people += _school_staff(profile)
         created += _invite_all(event, people, now)
     bookings = Booking.objects.filter(
         status=BookingStatus.CONFIRMED,
@@ -128,6 +123,11 @@ def send_survey_invitations(now=None):
             booking.slot.offer.programmes.order_by("pk").first()
         )
         kind = RespondentKind.SCHOOL_STAFF if booker.is_school_staff else RespondentKind.STUDENT
+        # The host's contact person once per visit (the event is the time, not the booking).
+        people = [(kind, booker, booker.email)]
+        people.append((RespondentKind.SUPERVISOR, None, booking.slot.offer.contact_email))
+        if kind == RespondentKind.STUDENT:
+            people += _school_staff(profile)
         event = {
             "event_kind": EventKind.STUDY_VISIT,
             "event_key": f"study_visit:{booking.slot_id}",
@@ -135,8 +135,18 @@ def send_survey_invitations(now=None):
             "programme": programme,
             "event_date": timezone.localdate(booking.slot.ends_at),
         }
-        created += _invite_all(event, [(kind, booker, booker.email)], now)
+        created += _invite_all(event, people, now)
     return created
+
+
+def _school_staff(profile):
+    """The staff of the student's school, once the school has confirmed the student."""
+    if not (profile and profile.school_id and profile.school_confirmed_at):
+        return []
+    staff = Membership.objects.filter(
+        organisation_id=profile.school_id, organisation__active=True, user__is_active=True
+    ).select_related("user")
+    return [(RespondentKind.SCHOOL_STAFF, m.user, m.user.email) for m in staff]
 
 
 def _supervisor_email(application):

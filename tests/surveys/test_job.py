@@ -1,5 +1,6 @@
 """The daily job: after a completed placement the student, the company's contact person and
-the confirmed school's staff are invited; after a study visit each booker. Once each, however
+the confirmed school's staff are invited; after a study visit each booker, the host's contact
+person and the confirmed school's staff of a student who booked. Once each, however
 often it runs; nothing for events that have not ended."""
 
 from datetime import timedelta
@@ -93,7 +94,7 @@ def test_an_unconfirmed_school_link_invites_no_staff(completed, world, teacher):
 
 
 @pytest.mark.django_db
-def test_a_study_visit_that_ended_invites_each_confirmed_booker_once(company, student2, teacher):
+def test_a_study_visit_that_ended_invites_each_booker_and_the_host_once(company, student2, teacher):
     ended = (timezone.localtime() - timedelta(days=1)).replace(hour=11, minute=0)
     slot = SlotFactory(
         offer=OfferFactory(organisation=company, study_visit=True),
@@ -105,12 +106,17 @@ def test_a_study_visit_that_ended_invites_each_confirmed_booker_once(company, st
     BookingFactory(slot=slot, booked_by=teacher, group_size=12)
     BookingFactory(slot=slot, status="cancelled")
 
-    assert send_survey_invitations() == 2
+    assert send_survey_invitations() == 3
     assert send_survey_invitations() == 0
 
+    # The bookers, and the host's contact person once for the visit (two bookings, one row).
     kinds = dict(SurveyInvitation.objects.values_list("email", "respondent_kind"))
-    assert kinds == {student2.email: "student", teacher.email: "school_staff"}
-    assert survey_mails().count() == 2
+    assert kinds == {
+        student2.email: "student",
+        teacher.email: "school_staff",
+        slot.offer.contact_email: "supervisor",
+    }
+    assert survey_mails().count() == 3
     assert {i.event_kind for i in SurveyInvitation.objects.all()} == {"study_visit"}
 
 
@@ -126,3 +132,24 @@ def test_the_supervisor_named_in_the_apl_agreement_is_asked_instead_of_the_conta
 
     supervisors = SurveyInvitation.objects.filter(respondent_kind="supervisor")
     assert [i.email for i in supervisors] == ["anders@lkprecision.example"]
+
+
+@pytest.mark.django_db
+def test_a_students_study_visit_also_asks_her_confirmed_schools_staff(world, student, teacher):
+    ended = (timezone.localtime() - timedelta(days=1)).replace(hour=11, minute=0)
+    slot = SlotFactory(
+        offer=OfferFactory(organisation=world["company"], study_visit=True),
+        starts_at=ended - timedelta(hours=2),
+        ends_at=ended,
+    )
+    BookingFactory(slot=slot, booked_by=student)  # Elsa: her school has confirmed her
+
+    send_survey_invitations()
+
+    kinds = dict(
+        SurveyInvitation.objects.filter(event_kind="study_visit").values_list(
+            "email", "respondent_kind"
+        )
+    )
+    assert kinds[student.email] == "student"
+    assert kinds[teacher.email] == "school_staff"
