@@ -33,6 +33,18 @@ def _agreement(application):
     )
 
 
+def _filled_in(request, placements, pk):
+    """The placement among `placements` (404 otherwise) and its agreement; None for the
+    agreement, with a message, while the company has not filled it in."""
+    application = get_object_or_404(
+        placements.select_related("offer__organisation", "student"), pk=pk
+    )
+    agreement = _agreement(application)
+    if agreement is None:
+        messages.error(request, _("The company has not filled in the agreement yet."))
+    return application, agreement
+
+
 @login_required
 def agreement_detail(request, pk):
     """Read by the student, the company, the student's confirmed school's staff and leads;
@@ -177,15 +189,10 @@ def agreement_assess(request, pk):
 @role_required(Role.SCHOOL_STAFF)
 def agreement_conversation(request, pk):
     """The student's teacher books the three-party conversation and records its notes."""
-    application = get_object_or_404(
-        agreements.placements_of_school_staff(request.user).select_related(
-            "offer__organisation", "student"
-        ),
-        pk=pk,
+    application, agreement = _filled_in(
+        request, agreements.placements_of_school_staff(request.user), pk
     )
-    agreement = _agreement(application)
     if agreement is None:
-        messages.error(request, _("The company has not filled in the agreement yet."))
         return redirect("placements:agreement", pk=pk)
     form = ConversationForm(
         request.POST or None,
@@ -215,15 +222,10 @@ def agreement_conversation(request, pk):
 @role_required(Role.COMPANY_REP)
 def agreement_attendance(request, pk):
     """The company records the days present in each week of the period."""
-    application = get_object_or_404(
-        agreements.placements_managed_by(request.user).select_related(
-            "offer__organisation", "student"
-        ),
-        pk=pk,
+    application, agreement = _filled_in(
+        request, agreements.placements_managed_by(request.user), pk
     )
-    agreement = _agreement(application)
     if agreement is None:
-        messages.error(request, _("The company has not filled in the agreement yet."))
         return redirect("placements:agreement", pk=pk)
     form = AttendanceForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
