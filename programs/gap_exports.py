@@ -2,21 +2,17 @@
 per area, per area and municipality, and in the workbook the companies' answers and the
 programmes behind them. For project leads and steering groups only: company-level figures."""
 
-import io
 
-from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from college_portal.csvexport import csv_response
+from college_portal.csvexport import csv_response, xlsx_append, xlsx_response
 
 from .models import NeedAnswer
 from .supply import supply_table
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def file_name(report, extension):
@@ -119,23 +115,15 @@ def csv_export(report):
     return csv_response(file_name(report, "csv"), rows[0], rows[1:])
 
 
-def _append(sheet, values):
-    """A row; text that looks like a formula stays text (no formula injection)."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-            cell.data_type = "s"
-
-
 def _sheet(book, title, headers, rows, first_line=None):
     sheet = book.create_sheet(title[:31])
     if first_line:
-        _append(sheet, first_line)
-    _append(sheet, headers)
+        xlsx_append(sheet, first_line)
+    xlsx_append(sheet, headers)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        _append(sheet, row)
+        xlsx_append(sheet, row)
     sheet.column_dimensions["A"].width = 36
     return sheet
 
@@ -198,8 +186,4 @@ def xlsx_export(report):
         _("Programmes"),
         *supply_table(report.supplies, areas),
     )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{file_name(report, "xlsx")}"'
-    return response
+    return xlsx_response(file_name(report, "xlsx"), book)

@@ -1,7 +1,6 @@
 """The yearly report as a PDF (WeasyPrint renders the page's own HTML with its print
 stylesheet) and as an XLSX workbook (one sheet per table)."""
 
-import io
 import logging
 import re
 
@@ -15,7 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from college_portal import csvexport
+from college_portal.csvexport import xlsx_append
 
 
 def file_name(report, extension):
@@ -84,14 +84,6 @@ def sheet_title(text, taken):
     return title
 
 
-def append(sheet, values):
-    """A row of values; text that looks like a formula stays text (no formula injection)."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-
-
 def workbook(report):
     """One sheet per table: the criterion in the first row, then the caption, the headers and
     the rows; a last sheet holds the assessments."""
@@ -105,25 +97,25 @@ def workbook(report):
             sheet = book.create_sheet(
                 sheet_title(f"{criterion.number}.{index} {table.caption}", taken)
             )
-            append(sheet, [heading])
-            append(sheet, [table.caption])
-            append(sheet, list(table.headers))
+            xlsx_append(sheet, [heading])
+            xlsx_append(sheet, [table.caption])
+            xlsx_append(sheet, list(table.headers))
             for row in table.rows:
-                append(sheet, [str(cell) if hasattr(cell, "flag") else cell for cell in row])
+                xlsx_append(sheet, [str(cell) if hasattr(cell, "flag") else cell for cell in row])
             sheet["A1"].font = Font(bold=True, size=14)
             for cell in sheet[3]:
                 cell.font = bold
             sheet.column_dimensions["A"].width = 40
     sheet = book.create_sheet(sheet_title(_("Assessments"), taken))
-    append(sheet, [_("Yearly report %(year)s") % {"year": report.year}])
-    append(
+    xlsx_append(sheet, [_("Yearly report %(year)s") % {"year": report.year}])
+    xlsx_append(
         sheet, [_("Criterion"), _("The steering group's assessment"), _("Written by"), _("Written")]
     )
     for cell in sheet[2]:
         cell.font = bold
     for criterion in report.criteria:
         a = criterion.assessment
-        append(
+        xlsx_append(
             sheet,
             [
                 f"{criterion.number} {criterion.name}",
@@ -140,7 +132,4 @@ def workbook(report):
 
 
 def xlsx_response(report):
-    buffer = io.BytesIO()
-    workbook(report).save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    return attachment(response, file_name(report, "xlsx"))
+    return csvexport.xlsx_response(file_name(report, "xlsx"), workbook(report))

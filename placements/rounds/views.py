@@ -1,7 +1,6 @@
 """Pages of allocation rounds: the school's staff prepare and run a round, companies confirm
 their places and students, students rank places and read their result."""
 
-import io
 import json
 
 from django.contrib import messages
@@ -17,11 +16,9 @@ from openpyxl.styles import Font
 
 from college_portal.accounts.access import role_required
 from college_portal.accounts.models import Role
-from college_portal.csvexport import csv_response
+from college_portal.csvexport import csv_response, xlsx_append, xlsx_response
 from placements.selectors import staff_schools
 from placements.views.common import report_errors
-from programs.gap_exports import XLSX
-from programs.gap_exports import _append as append_row  # text like =… stays text
 
 from . import services
 from .forms import CapacityForm, FollowUpForm, PlaceByHandForm, RankingForm, RoundForm
@@ -310,16 +307,12 @@ def export_matching_xlsx(request, pk):
     book = Workbook()
     sheet = book.active
     sheet.title = _("Matching")[:31]
-    append_row(sheet, header)
+    xlsx_append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        append_row(sheet, list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}.xlsx"'
-    return response
+        xlsx_append(sheet, list(row))
+    return xlsx_response(f"round-{round_.pk}.xlsx", book)
 
 
 # --- companies -----------------------------------------------------------------------------------
