@@ -16,7 +16,11 @@ from college_portal.uploads import ImageValidator, PdfValidator, private_storage
 from college_portal.validators import sane_date_constraint, validate_sane_date
 
 from .municipalities import MUNICIPALITY_CHOICES
-from .validators import normalise_organisation_number, validate_organisation_number
+from .validators import (
+    normalise_organisation_number,
+    validate_organisation_number,
+    validate_school_unit_code,
+)
 
 
 class OrganisationKind(models.TextChoices):
@@ -93,6 +97,13 @@ class Organisation(models.Model):
     municipality = models.CharField(
         _("municipality"), max_length=40, choices=MUNICIPALITY_CHOICES, blank=True
     )
+    school_unit_code = models.CharField(
+        _("school unit code (skolenhetskod)"),
+        max_length=8,
+        blank=True,
+        validators=[validate_school_unit_code],
+        help_text=_("Skolverket's 8-digit code of the school unit, where one is known."),
+    )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     logo = models.ImageField(
@@ -120,6 +131,11 @@ class Organisation(models.Model):
                 condition=Q(kind__in=[k.value for k in OrganisationKind]),
                 name="organisation_kind_valid",
             ),
+            models.UniqueConstraint(
+                fields=["school_unit_code"],
+                condition=~Q(school_unit_code=""),
+                name="unique_school_unit_code",
+            ),
         ]
 
     def __str__(self):
@@ -134,6 +150,9 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        self.school_unit_code = (self.school_unit_code or "").strip()
+        if self.school_unit_code and self.kind and self.kind != OrganisationKind.SCHOOL:
+            raise ValidationError({"school_unit_code": _("Only a school has a school unit code.")})
         # The field's validator reports a bad number; here only the format is normalised.
         if self.organisation_number:
             try:

@@ -1,4 +1,4 @@
-"""Validators of partner data: Swedish organisation numbers."""
+"""Validators of partner data: Swedish organisation numbers and school unit codes."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +34,12 @@ def normalise_organisation_number(value):
 
 def validate_organisation_number(value):
     normalise_organisation_number(value)
+
+
+def validate_school_unit_code(value):
+    """A skolenhetskod (Skolverket's school unit code) is exactly 8 digits."""
+    if value and not (len(value) == 8 and value.isascii() and value.isdigit()):
+        raise ValidationError(
+            _("A school unit code (skolenhetskod) has exactly 8 digits, like 12345678."),
+            code="invalid_school_unit_code",
+        )

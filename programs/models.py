@@ -14,6 +14,8 @@ from college_portal.validators import sane_date_constraint, validate_sane_date
 from partners.models import Organisation, OrganisationKind, PartnerRoleKind
 from partners.municipalities import MUNICIPALITY_CHOICES
 
+validate_ssyk_code = RegexValidator(r"^[0-9]{1,4}$", _("An SSYK 2012 code is 1 to 4 digits."))
+
 
 class Level(models.TextChoices):
     UPPER_SECONDARY = "gymnasieskola", _("Upper secondary school (gymnasieskola)")
@@ -36,6 +38,15 @@ class SubjectArea(models.TextChoices):
     PRODUCTION = "production", _("Production")
     SAFETY = "safety", _("Work environment and safety")
     GENERAL = "general", _("General subjects")
+
+
+class Curriculum(models.TextChoices):
+    """Which of Skolverket's syllabus systems a course code belongs to. Gy11 courses and Gy25
+    subject levels stand side by side: Gy11 grades remain valid until 2030."""
+
+    GY11 = "gy11", _("Gy11 course")
+    GY25 = "gy25", _("Gy25 subject level")
+    LOCAL = "", _("Local course (no national code)")
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -155,8 +166,30 @@ class Course(models.Model):
         _("course code"),
         max_length=30,
         blank=True,
-        help_text=_("Skolverket's code where one exists, e.g. DATDAT01a."),
+        help_text=_("Skolverket's code where one exists, e.g. DARDAT01."),
     )
+    curriculum = models.CharField(
+        _("curriculum"), max_length=8, choices=Curriculum.choices, default="", blank=True
+    )
+    subject_code = models.CharField(
+        _("subject code"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-ZÅÄÖ0-9]{2,10}$", _("A subject code is 2 to 10 capital letters or digits.")
+            )
+        ],
+        help_text=_("Skolverket's code of the subject, e.g. DAR."),
+    )
+    subject_name = models.CharField(_("subject"), max_length=200, blank=True)
+    syllabus_version = models.PositiveSmallIntegerField(
+        _("syllabus version"),
+        null=True,
+        blank=True,
+        help_text=_("The version number of Skolverket's subject syllabus."),
+    )
+    syllabus_url = models.URLField(_("syllabus at Skolverket"), max_length=500, blank=True)
     name = models.CharField(_("name"), max_length=200)
     points = models.PositiveSmallIntegerField(
         _("points"), validators=[MinValueValidator(1), MaxValueValidator(1000)]
@@ -179,12 +212,27 @@ class Course(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="unique_course_code"
+                fields=["code", "curriculum"],
+                condition=~Q(code=""),
+                name="unique_course_code_per_curriculum",
+            ),
+            models.CheckConstraint(
+                condition=Q(curriculum__in=[c.value for c in Curriculum]),
+                name="course_curriculum_valid",
             ),
         ]
 
     def __str__(self):
         return f"{self.code} {self.name}".strip()
+
+    @property
+    def skolverket_label(self):
+        """The code with its curriculum, e.g. "DARDAT01 (Gy11)"; "" for a local course."""
+        if not self.code:
+            return ""
+        if self.curriculum:
+            return f"{self.code} ({self.get_curriculum_display().split()[0]})"
+        return self.code
 
     def activity_repr(self):
         return str(self)  # names no person: the activity log may keep it
@@ -276,6 +324,21 @@ class CompetenceRequirement(models.Model):
         related_name="requirements",
         blank=True,
     )
+    ssyk_code = models.CharField(
+        _("occupation code (SSYK 2012)"),
+        max_length=4,
+        blank=True,
+        validators=[validate_ssyk_code],
+    )
+    concept = models.ForeignKey(
+        "TaxonomyConcept",
+        verbose_name=_("JobTech Taxonomy concept"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requirements",
+        help_text=_("A skill or an occupation from Arbetsförmedlingen's JobTech Taxonomy."),
+    )
     covered_by = models.ManyToManyField(
         Course,
         through="Coverage",
@@ -361,6 +424,52 @@ class Coverage(models.Model):
 # --- Industry's demand against education's supply (Teknikcollege criteria 4 and 5) -----------
 
 
+class ConceptType(models.TextChoices):
+    OCCUPATION = "occupation-name", _("Occupation")
+    SKILL = "skill", _("Skill")
+    SSYK = "ssyk-level-4", _("Occupation group (SSYK 2012)")
+
+
+class TaxonomyConcept(models.Model):
+    """A concept of Arbetsförmedlingen's JobTech Taxonomy (an occupation name, a skill or an
+    SSYK 2012 unit group), imported from the snapshot in programs/data by import_occupations."""
+
+    Type = ConceptType
+
+    concept_id = models.CharField(_("concept id"), max_length=40, unique=True)
+    concept_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    label_sv = models.CharField(_("name in Swedish"), max_length=200)
+    label_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    ssyk_code = models.CharField(
+        _("occupation code (SSYK 2012)"),
+        max_length=4,
+        blank=True,
+        validators=[validate_ssyk_code],
+    )
+
+    class Meta:
+        verbose_name = _("JobTech Taxonomy concept")
+        verbose_name_plural = _("JobTech Taxonomy concepts")
+        ordering = ["concept_type", "label_sv"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(concept_type__in=[t.value for t in ConceptType]),
+                name="taxonomy_concept_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        code = f" ({self.ssyk_code})" if self.ssyk_code else ""
+        return f"{self.label}{code}"
+
+    @property
+    def label(self):
+        """The label in the language of the page (Swedish when no English one is known)."""
+        if (get_language() or "sv").startswith("en") and self.label_en:
+            return self.label_en
+        return self.label_sv
+
+
 class CompetenceArea(models.Model):
     """A field of competence (CNC turning, measuring and quality, …): the one axis on which
     courses and requirements are tagged, companies state their demand and programmes supply."""
@@ -371,10 +480,19 @@ class CompetenceArea(models.Model):
         _("occupation code (SSYK 2012)"),
         max_length=4,
         blank=True,
-        validators=[RegexValidator(r"^[0-9]{1,4}$", _("An SSYK 2012 code is 1 to 4 digits."))],
+        validators=[validate_ssyk_code],
         help_text=_("E.g. 8211 Maskinställare och maskinoperatörer, metallarbete."),
     )
     occupation = models.CharField(_("occupation"), max_length=200, blank=True)
+    concept = models.ForeignKey(
+        "TaxonomyConcept",
+        verbose_name=_("JobTech Taxonomy concept"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="areas",
+        help_text=_("A skill or an occupation from Arbetsförmedlingen's JobTech Taxonomy."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("active"), default=True)
 
