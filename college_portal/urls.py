@@ -6,7 +6,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import health, views
+from partners.sitemaps import SITEMAPS as PARTNER_SITEMAPS
+from placements.sitemaps import SITEMAPS as OFFER_SITEMAPS
+from programs.sitemaps import SITEMAPS as PROGRAMME_SITEMAPS
+
+from . import health, sitemaps, views
 from .legal import views as legal
 
 # The admin's own login would bypass allauth's rate limits and second factor.
@@ -22,6 +26,23 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("media/<path:name>", views.public_media, name="public_media"),
     path("private/<path:name>", views.staff_document, name="staff_document"),
+    # For search engines, at the root: every public page in both languages (README: Feeds).
+    path(
+        "sitemap.xml",
+        sitemaps.sitemap,
+        {
+            "sitemaps": {
+                "pages": sitemaps.PagesSitemap(
+                    ["home", "about", "privacy", "accessibility", "contact"]
+                ),
+                **PROGRAMME_SITEMAPS,
+                **OFFER_SITEMAPS,
+                **PARTNER_SITEMAPS,
+            }
+        },
+        name="sitemap",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns += i18n_patterns(

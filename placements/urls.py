@@ -1,6 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from .feed_urls import urlpatterns as feed_urlpatterns
 from .views import (
     agreements,
     applications,
@@ -72,3 +73,4 @@ urlpatterns = [
         name="class_invitation",
     ),
 ]
+urlpatterns += feed_urlpatterns

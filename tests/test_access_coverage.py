@@ -70,6 +70,9 @@ ACCESS = {
     # The shell: public pages, one's own pages, the leads' pages and files.
     "home": ("get", None, EVERYONE),
     "about": ("get", None, EVERYONE),
+    # For search engines, at the root (tests/test_sitemap.py).
+    "sitemap": ("get", None, EVERYONE),
+    "robots_txt": ("get", None, EVERYONE),
     # The legal pages: open to everyone, the feedback form too (tests/test_legal_pages.py).
     "privacy": ("get", None, EVERYONE),
     "accessibility": ("get", None, EVERYONE),
@@ -115,6 +118,11 @@ ACCESS = {
     # Offers: public list and page; the rest only for the offer's organisation.
     "placements:offer_list": ("get", None, EVERYONE),
     "placements:offer_detail": ("get", "offer", EVERYONE),
+    # Feeds for calendar programs and feed readers, open to everyone (tests/placements/test_feeds.py).
+    "placements:offer_feed": ("get", None, EVERYONE),
+    "placements:visit_calendar": ("get", None, EVERYONE),
+    "placements:visit_calendar_company": ("get", "company", EVERYONE),
+    "placements:visit_calendar_municipality": ("get", "municipality", EVERYONE),
     "placements:offer_create": ("get", None, row(DENY, DENY, OK, OK, OK, DENY, DENY, LOGIN)),
     "placements:offer_edit": ("get", "offer", row(DENY, DENY, OK, OK, HIDE, DENY, DENY, LOGIN)),
     "placements:offer_publish": ("post", "draft", row(DENY, DENY, DONE, DONE, HIDE, DENY, DENY, LOGIN)),
@@ -295,6 +303,7 @@ def target(world, kind, request):
         "profile_token": world["profile"].unsubscribe_token,
         "slot": world["booking"].slot_id,
         "year": timezone.localdate().year,
+        "municipality": "Södertälje",
     }
     return (by_key[kind],) if kind in by_key else (world[kind].pk,)
 
@@ -393,6 +402,12 @@ def page_shows(name, response, world):
         "partners:agreement_document": ("application/pdf", b"%PDF-"),
         "public_media": ("image/png", b"\x89PNG"),
         "placements:booking_ics": ("text/calendar", b"BEGIN:VCALENDAR"),
+        "placements:visit_calendar": ("text/calendar", b"BEGIN:VCALENDAR"),
+        "placements:visit_calendar_company": ("text/calendar", b"BEGIN:VCALENDAR"),
+        "placements:visit_calendar_municipality": ("text/calendar", b"BEGIN:VCALENDAR"),
+        "placements:offer_feed": ("application/atom+xml", b"<?xml"),
+        "sitemap": ("application/xml", b"<?xml"),
+        "robots_txt": ("text/plain", b"User-agent: *"),
         "rounds:export_xlsx": ("application/vnd.openxmlformats", b"PK"),
     }
     if name in files:
