@@ -26,7 +26,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -115,11 +115,30 @@ def _without_password(location):
     return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else location
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` for every cache command, and redis-py fills
+    a table of some 170 reply callbacks each time: 0.2 ms of a 0.9 ms cached page here. One
+    `redis.Redis` per connection pool is enough (it is thread-safe; the pool hands out the
+    connections), made after the fork like the pool itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         options = {**SOCKET_TIMEOUTS, **params.get("OPTIONS", {})}
         retry_after = options.pop("retry_redis_after", RETRY_REDIS_AFTER)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusingRedisCacheClient
         location = server if isinstance(server, str) else ",".join(server)
         self._breaker = breaker_for(location, retry_after)
         # Same name, same storage: the threads of a process share one fallback.

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # body above MAX_REQUEST_BODY_BYTES. Before anything reads the session, body or database.
     "college_portal.hardening.RequestHardeningMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A visitor's public page from the cache, before sessions, locale, CSRF and CSP run.
+    "college_portal.pagecache.PublicPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -16,7 +16,7 @@ from college_portal.registry import (
 )
 
 from . import demo, notifications, personal_data
-from .models import Booking, Offer, Slot
+from .models import Application, Booking, Offer, Slot
 from .report import guest_lectures_and_teacher_placements, placements_section
 from .sections import (
     home_offers,
@@ -30,9 +30,10 @@ from .sections import (
 
 def register():
     """Called once from the app's AppConfig.ready()."""
-    # What the cached public pages (home, catalogue, offer and partner lists) and the feeds
-    # show; a booking changes a time's free places (its UPDATE of the slot sends no signal).
-    register_public_content(Offer, Slot, Booking)
+    # What the cached public pages (home, catalogue, offer lists and pages, partner pages) and
+    # the feeds show; a booking changes a time's free places (its UPDATE of the slot sends no
+    # signal), an application decided or withdrawn an internship's places left.
+    register_public_content(Offer, Slot, Booking, Application)
     register_nav(NavItem(_("Internships and study visits"), "placements:offer_list", order=25))
     register_section("dashboard", student_dashboard, order=10)
     register_section("dashboard", representative_dashboard, order=10)

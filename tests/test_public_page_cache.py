@@ -168,3 +168,47 @@ def test_programme_and_partner_pages_show_an_edit_at_once(client, company):
 
     assert "Ny beskrivning av utbildningen" in client.get(programme_page).content.decode()
     assert "Vi fräser detaljer till flygindustrin." in client.get(partner_page).content.decode()
+
+
+def test_a_stored_page_keeps_its_headers_and_gives_each_visitor_their_own_csrf_cookie():
+    first = Client()
+    rendered = first.get(url("programs:list", lang="en"))
+    second = Client()
+    stored = second.get(url("programs:list", lang="en"))
+
+    for header in ("Content-Language", "Content-Security-Policy", "X-Frame-Options", "Vary"):
+        assert stored[header] == rendered[header]
+    assert stored["Content-Language"] == "en"
+    assert stored.content.decode().count("<main") == 1
+    # Each visitor gets a CSRF cookie of their own, never the first visitor's.
+    assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value
+
+
+def test_a_stored_page_is_not_served_to_an_unknown_host(client):
+    client.get(url("home"))
+    response = client.get(url("home"), HTTP_HOST="evil.example")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_an_offer_page_shows_places_taken_at_once(client, rep, company, student, lang):
+    """The offer page is cached for visitors; accepting a student or booking a study-visit time
+    shows on it at the next request."""
+    from placements import services
+    from tests.factories import ApplicationFactory, BookingFactory, SlotFactory
+
+    internship = OfferFactory(organisation=company, places=2)
+    application = ApplicationFactory(offer=internship, student=student)
+    slot = SlotFactory(offer=OfferFactory(organisation=company, study_visit=True), capacity=20)
+    internship_page = url("placements:offer_detail", internship.pk, lang=lang)
+    visit_page = url("placements:offer_detail", slot.offer_id, lang=lang)
+    assert queries(client, internship_page)[1] > 0 and queries(client, internship_page)[1] == 0
+    before = client.get(visit_page).content.decode()
+    assert "20 / 20" in before
+
+    services.decide(user=rep, application_id=application.pk, decision="accept")
+    places = {"sv": "1 plats kvar", "en": "1 place left"}[lang]
+    assert places in client.get(internship_page).content.decode()
+
+    BookingFactory(slot=slot, group_size=3)
+    assert "17 / 20" in client.get(visit_page).content.decode()

@@ -43,6 +43,7 @@ def offer_list(request):
     )
 
 
+@public_page
 def offer_detail(request, pk):
     offer = visible_object_or_404(
         Offer.objects.select_related("organisation").prefetch_related("programmes"),
