@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "placements.rounds",
     "college_portal.yearly",
     "college_portal.surveys",
+    # The read-only open data API (/api/v1/); "ninja" serves Swagger UI's files from here.
+    "ninja",
+    "college_portal.api",
     # Last: a file goes with its row, or with the upload that replaces it, after commit.
     "django_cleanup.apps.CleanupConfig",
 ]
@@ -425,6 +428,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# --- Open data API (college_portal/api) ---------------------------------------------------
+# Requests per client address and minute (the address as TRUSTED_PROXY_COUNT says; a trusted
+# school network gets ten times as many); above it 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)
 
 # --- Logs and error reports (college_portal/logging.py, docs/deployment.md) ------------------
 # JSON lines on stderr in production (LOG_FORMAT=json|text); a 500 is mailed to ADMINS

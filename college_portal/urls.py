@@ -26,6 +26,8 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("media/<path:name>", views.public_media, name="public_media"),
     path("private/<path:name>", views.staff_document, name="staff_document"),
+    # The open data API: one address for every language (?lang= or Accept-Language).
+    path("api/", include("college_portal.api.urls")),
     # For search engines, at the root: every public page in both languages (README: Feeds).
     path(
         "sitemap.xml",

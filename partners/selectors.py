@@ -1,7 +1,10 @@
 """Reads that pages compose from partners: the partnership in numbers, a person's memberships,
 an organisation's agreements."""
 
-from .models import Agreement, Organisation, OrganisationKind
+from django.db.models import Exists, OuterRef
+
+from .models import Agreement, Organisation, OrganisationKind, PartnerRole
+from .search import search as search_organisations
 
 
 def partnership_numbers():
@@ -12,6 +15,21 @@ def partnership_numbers():
         "companies": sum(1 for o in organisations if o.kind == OrganisationKind.COMPANY),
         "municipalities": sum(1 for o in organisations if o.kind == OrganisationKind.MUNICIPALITY),
     }
+
+
+def filtered_partners(organisations, data):
+    """The partner list's filters (PartnerFilterForm's cleaned data) on `organisations`: the
+    HTML list and the open data API alike."""
+    if data.get("q"):
+        # The stored, weighted vector (partners.search): name first, GIN index.
+        organisations = search_organisations(organisations, data["q"])
+    if data.get("kind"):
+        organisations = organisations.filter(kind=data["kind"])
+    if data.get("role"):
+        # EXISTS, not a join: each organisation once, with no DISTINCT over every column.
+        roles = PartnerRole.objects.filter(organisation=OuterRef("pk"), role=data["role"])
+        organisations = organisations.filter(Exists(roles))
+    return organisations
 
 
 def memberships_of(user):

@@ -6,7 +6,6 @@ from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,9 +25,8 @@ from .forms import (
     OrganisationProfileForm,
     PartnerFilterForm,
 )
-from .models import Agreement, Organisation, OrganisationQuerySet, PartnerRole
-from .search import search as search_organisations
-from .selectors import agreements_of
+from .models import Agreement, Organisation, OrganisationQuerySet
+from .selectors import agreements_of, filtered_partners
 from .services import (
     InvitationError,
     accept_invitation,
@@ -44,16 +42,7 @@ def partner_list(request):
     form = PartnerFilterForm(request.GET or None)
     organisations = Organisation.objects.visible_to(request.user).prefetch_related("roles")
     if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            # The stored, weighted vector (partners.search): name first, GIN index.
-            organisations = search_organisations(organisations, data["q"])
-        if data["kind"]:
-            organisations = organisations.filter(kind=data["kind"])
-        if data["role"]:
-            # EXISTS, not a join: each organisation once, with no DISTINCT over every column.
-            roles = PartnerRole.objects.filter(organisation=OuterRef("pk"), role=data["role"])
-            organisations = organisations.filter(Exists(roles))
+        organisations = filtered_partners(organisations, form.cleaned_data)
     return render(
         request,
         "partners/partner_list.html",

@@ -197,6 +197,19 @@ ACCESS = {
     # unknown, expired and answered links); the results are in the leads' report only.
     "surveys:answer": ("get", "survey_token", EVERYONE),
     "surveys:thanks": ("get", None, EVERYONE),
+    # The open data API: public data for everyone, signed in or not (no session is read;
+    # tests/api has what never comes out).
+    "api_v1:openapi-json": ("get", None, EVERYONE),
+    "api_v1:openapi-view": ("get", None, EVERYONE),
+    "api_v1:programme_list": ("get", None, EVERYONE),
+    "api_v1:programme_detail": ("get", "programme", EVERYONE),
+    "api_v1:course_list": ("get", None, EVERYONE),
+    "api_v1:offer_list": ("get", None, EVERYONE),
+    "api_v1:offer_detail": ("get", "open_offer", EVERYONE),
+    "api_v1:partner_list": ("get", None, EVERYONE),
+    "api_v1:partner_detail": ("get", "company", EVERYONE),
+    "api_v1:area_list": ("get", None, EVERYONE),
+    "api_v1:demand_supply": ("get", None, EVERYONE),
 }  # fmt: skip
 
 ACTION_DATA = {
@@ -240,6 +253,8 @@ EXCLUDED = {
     "healthz_live": "liveness probe, no I/O, open by design (tests/test_health.py)",
     "healthz_ready": "readiness probe, alias of healthz, open by design (tests/test_health.py)",
     "set_language": "Django's language switch, open by design (tests/accounts/test_language.py)",
+    "api_root": "/api/ redirects to the API's documentation, open by design (tests/api/test_http.py)",
+    "api_v1:api-root": "/api/v1/ redirects to the API's documentation (tests/api/test_http.py)",
 }
 # Excluded by a wildcard only where the view is allauth's: a portal view named like one of
 # them must still have a row.
@@ -445,6 +460,9 @@ def page_shows(name, response, world):
         "yearly:list": "Årsrapport",
         "yearly:detail": "Regional samverkan",
         "surveys:answer": world["company"].name,
+        "api_v1:programme_detail": world["programme"].name,
+        "api_v1:offer_detail": world["open_offer"].title,
+        "api_v1:partner_detail": world["company"].name,
     }
     if name in shown:
         assert shown[name] in html
