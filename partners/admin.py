@@ -127,7 +127,7 @@ class OrganisationAdmin(ActivityLogMixin, admin.ModelAdmin):
         "active",
     ]
     list_filter = ["kind", RoleFilter, "municipality", "active", AgreementStatusFilter]
-    search_fields = ["name", "organisation_number", "municipality"]
+    search_fields = ["name", "organisation_number", "municipality", "school_unit_code"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartnerRoleInline, AgreementInline, MembershipInline]
     readonly_fields = ["created_at", "updated_at"]

@@ -1,7 +1,9 @@
 """Demo partnership: the seed's organisations with their roles and the demo representatives.
 
 Region Stockholm's and the two municipalities' numbers are their public ones; the others are
-made-up numbers with a valid check digit.
+made-up numbers with a valid check digit. The two municipal schools have municipal-style
+numbers (212000-xxxx, as a municipality's own units do); their school unit codes
+(skolenhetskod) are left blank, as the demo knows none for certain.
 """
 
 from datetime import timedelta
@@ -26,6 +28,12 @@ from .models import (
 from .models import PartnerRoleKind as R
 
 K = OrganisationKind
+
+# The municipal schools: municipal-style organisation numbers (212000-xxxx, Luhn-valid), and
+# the company-style numbers earlier demo data gave them (renumbered on load).
+TALJE = "212000-1009"
+HUDDINGE_TEKNISKA = "212000-2007"
+RENUMBERED = {"556923-4569": TALJE, "556812-3490": HUDDINGE_TEKNISKA}
 
 ORGANISATIONS = [
     ("Region Stockholm", "232100-0016", K.REGION, "Stockholm", [R.PROJECT_OWNER, R.FUNDER, R.STEERING_GROUP_MEMBER],
@@ -56,20 +64,22 @@ ORGANISATIONS = [
      "Den nationella föreningen som certifierar teknikcollege."),
     ("Arbetsförmedlingen", "202100-2676", K.PUBLIC_AGENCY, "Stockholm", [R.FUNDER],
      "Myndigheten som matchar arbetssökande mot utbildning och arbete."),
-    ("Täljegymnasiet", "556923-4569", K.SCHOOL, "Södertälje", [R.EDUCATION_PROVIDER],
+    ("Täljegymnasiet", TALJE, K.SCHOOL, "Södertälje", [R.EDUCATION_PROVIDER],
      "Gymnasieskola i Södertälje med Industritekniska programmet."),
-    ("Huddinge tekniska gymnasium", "556812-3490", K.SCHOOL, "Huddinge", [R.EDUCATION_PROVIDER],
+    ("Huddinge tekniska gymnasium", HUDDINGE_TEKNISKA, K.SCHOOL, "Huddinge", [R.EDUCATION_PROVIDER],
      "Gymnasie- och vuxenutbildning i Huddinge med inriktning mot produkt- och maskinteknik."),
 ]  # fmt: skip
 
 MEMBERS = [
     ("lk@example.org", "556712-3459", MembershipRole.ADMIN),
     ("rep2@example.org", "556834-5671", MembershipRole.ADMIN),
-    ("teacher@example.org", "556923-4569", MembershipRole.REPRESENTATIVE),
+    ("teacher@example.org", TALJE, MembershipRole.REPRESENTATIVE),
 ]
 
 
 def load(stdout):
+    for old, new in RENUMBERED.items():
+        Organisation.objects.filter(organisation_number=old).update(organisation_number=new)
     for name, number, kind, municipality, roles, description in ORGANISATIONS:
         organisation, created = Organisation.objects.update_or_create(
             organisation_number=number,
@@ -131,7 +141,7 @@ def load_agreements(stdout):
         title="Avsiktsförklaring LK Precision – Täljegymnasiet",
         defaults={
             "kind": AgreementKind.INTENT,
-            "counterparty": _org("556923-4569"),
+            "counterparty": _org(TALJE),
             "signed_on": valid_from - timedelta(days=7),
             "valid_from": valid_from,
             "valid_to": today + timedelta(days=3 * 365),
@@ -165,7 +175,7 @@ def load_steering_groups(stdout):
     local_members = [
         ("Eva Sjöberg", "212000-0142", True),
         ("Karin Berg", "556712-3459", False),
-        ("Maria Sandström", "556923-4569", False),
+        ("Maria Sandström", TALJE, False),
         ("Ali Karimi", "802412-3450", False),
     ]
     for group, members in ((regional, regional_members), (local, local_members)):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from college_portal.uploads import ImageValidator, PdfValidator, private_storage
 from college_portal.validators import sane_date_constraint, validate_sane_date
 
-from .municipalities import MUNICIPALITY_CHOICES
+from .municipalities import MUNICIPALITY_CHOICES, municipality_code
 from .validators import (
     normalise_organisation_number,
     validate_organisation_number,
@@ -153,12 +153,26 @@ class Organisation(models.Model):
         self.school_unit_code = (self.school_unit_code or "").strip()
         if self.school_unit_code and self.kind and self.kind != OrganisationKind.SCHOOL:
             raise ValidationError({"school_unit_code": _("Only a school has a school unit code.")})
+        if (
+            self.school_unit_code
+            and Organisation.objects.filter(school_unit_code=self.school_unit_code)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"school_unit_code": _("Another school already has this school unit code.")}
+            )
         # The field's validator reports a bad number; here only the format is normalised.
         if self.organisation_number:
             try:
                 self.organisation_number = normalise_organisation_number(self.organisation_number)
             except ValidationError:
                 pass
+
+    @property
+    def municipality_code(self):
+        """SCB's code of the organisation's municipality, e.g. "0126"; "" if unknown."""
+        return municipality_code(self.municipality)
 
     @property
     def activity_organisation_id(self):

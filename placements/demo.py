@@ -106,7 +106,7 @@ def load(stdout):
         u.email: u
         for u in User.objects.filter(email__in=["student@example.org", "student2@example.org"])
     }
-    school = Organisation.objects.get(organisation_number="556923-4569")
+    school = Organisation.objects.get(organisation_number="212000-1009")  # Täljegymnasiet
     for user in students.values():
         StudentProfile.objects.update_or_create(
             user=user,

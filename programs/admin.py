@@ -19,6 +19,7 @@ from .models import (
     Programme,
     ProgrammeCourse,
     SupplyFigure,
+    TaxonomyConcept,
 )
 from .services import decide_requirement
 from .supply import record_supply, years_of
@@ -70,20 +71,47 @@ class ProgrammeAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(TaxonomyConcept)
+class TaxonomyConceptAdmin(admin.ModelAdmin):
+    """JobTech Taxonomy concepts, imported by import_occupations; editable for corrections."""
+
+    list_display = ["label_sv", "label_en", "concept_type", "ssyk_code", "concept_id"]
+    list_filter = ["concept_type"]
+    search_fields = ["label_sv", "label_en", "ssyk_code", "concept_id"]
+
+
 @admin.register(CompetenceArea)
 class CompetenceAreaAdmin(admin.ModelAdmin):
-    list_display = ["name_sv", "name_en", "ssyk_code", "occupation", "order", "active"]
+    list_display = ["name_sv", "name_en", "ssyk_code", "occupation", "concept", "order", "active"]
     list_editable = ["order", "active"]
     list_filter = ["active"]
-    search_fields = ["name_sv", "name_en", "ssyk_code", "occupation"]
+    list_select_related = ["concept"]
+    search_fields = ["name_sv", "name_en", "ssyk_code", "occupation", "concept__concept_id"]
+    autocomplete_fields = ["concept"]
 
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "points", "subject_area"]
-    list_filter = ["subject_area"]
-    search_fields = ["code", "name", "description"]
+    list_display = ["code", "curriculum", "name", "points", "subject_code", "subject_area"]
+    list_filter = ["curriculum", "subject_area"]
+    search_fields = ["code", "name", "subject_code", "subject_name", "description"]
     filter_horizontal = ["areas"]
+    fieldsets = [
+        (None, {"fields": ["name", "points", "subject_area", "description", "areas"]}),
+        (
+            _("Skolverket's codes"),
+            {
+                "fields": [
+                    "code",
+                    "curriculum",
+                    "subject_code",
+                    "subject_name",
+                    "syllabus_version",
+                    "syllabus_url",
+                ]
+            },
+        ),
+    ]
 
 
 class CoverageInline(admin.TabularInline):
@@ -104,6 +132,8 @@ class RequirementAdminForm(forms.ModelForm):
             "rejection_reason",
             "programmes",
             "areas",
+            "ssyk_code",
+            "concept",
         ]
 
     def clean(self):
@@ -131,6 +161,7 @@ class CompetenceRequirementAdmin(ActivityLogMixin, admin.ModelAdmin):
     search_fields = ["title", "description", "organisation__name"]
     list_select_related = ["organisation"]
     filter_horizontal = ["programmes", "areas"]
+    autocomplete_fields = ["concept"]
     inlines = [CoverageInline]
     readonly_fields = ["proposed_by", "decided_by", "decided_at", "created_at", "updated_at"]
     actions = ["accept_selected"]

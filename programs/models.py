@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from college_portal.validators import sane_date_constraint, validate_sane_date
 from partners.models import Organisation, OrganisationKind, PartnerRoleKind
-from partners.municipalities import MUNICIPALITY_CHOICES
+from partners.municipalities import MUNICIPALITY_CHOICES, municipality_code
 
 validate_ssyk_code = RegexValidator(r"^[0-9]{1,4}$", _("An SSYK 2012 code is 1 to 4 digits."))
 
@@ -111,6 +111,11 @@ class Programme(models.Model):
         from django.urls import reverse
 
         return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def municipality_code(self):
+        """SCB's code of the programme's municipality, e.g. "0181"; "" if unknown."""
+        return municipality_code(self.municipality)
 
     def activity_repr(self):
         return str(self)  # names no person: the activity log may keep it
@@ -231,7 +236,7 @@ class Course(models.Model):
         if not self.code:
             return ""
         if self.curriculum:
-            return f"{self.code} ({self.get_curriculum_display().split()[0]})"
+            return f"{self.code} ({self.curriculum.capitalize()})"
         return self.code
 
     def activity_repr(self):
@@ -390,6 +395,9 @@ class CompetenceRequirement(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        fill_from_concept(self)
+
     @property
     def activity_organisation_id(self):
         return self.organisation_id
@@ -428,6 +436,22 @@ class ConceptType(models.TextChoices):
     OCCUPATION = "occupation-name", _("Occupation")
     SKILL = "skill", _("Skill")
     SSYK = "ssyk-level-4", _("Occupation group (SSYK 2012)")
+
+
+def fill_from_concept(obj):
+    """A competence area or requirement tagged with a JobTech concept that has an SSYK code
+    takes that code (and, for an occupation, its name) where its own fields are blank."""
+    concept = obj.concept
+    if concept is None:
+        return
+    if not obj.ssyk_code and concept.ssyk_code:
+        obj.ssyk_code = concept.ssyk_code
+    if (
+        hasattr(obj, "occupation")
+        and not obj.occupation
+        and concept.concept_type in (ConceptType.OCCUPATION, ConceptType.SSYK)
+    ):
+        obj.occupation = concept.label_sv
 
 
 class TaxonomyConcept(models.Model):
@@ -481,7 +505,7 @@ class CompetenceArea(models.Model):
         max_length=4,
         blank=True,
         validators=[validate_ssyk_code],
-        help_text=_("E.g. 8211 Maskinställare och maskinoperatörer, metallarbete."),
+        help_text=_("E.g. 7223 Maskinställare och maskinoperatörer, metallarbete."),
     )
     occupation = models.CharField(_("occupation"), max_length=200, blank=True)
     concept = models.ForeignKey(
@@ -503,6 +527,9 @@ class CompetenceArea(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        fill_from_concept(self)
 
     @property
     def name(self):

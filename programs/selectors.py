@@ -1,11 +1,19 @@
 """Reads that pages compose from programmes: the catalogue's first page, requirements a
 representative follows, a partner's accepted requirements, the report's figures."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, Q
 
 from partners.models import Organisation
 
-from .models import CompetenceRequirement, Programme
+from .models import (
+    CompetenceArea,
+    CompetenceRequirement,
+    ConceptType,
+    Programme,
+    TaxonomyConcept,
+)
 
 
 def home_programmes(limit=6):
@@ -52,3 +60,67 @@ def coverage_per_programme():
             distinct=True,
         ),
     ).order_by("name")
+
+
+@dataclass(frozen=True)
+class Occupation:
+    """An occupation a programme leads to: its SSYK 2012 code, its name in the page's language
+    (the JobTech Taxonomy label where the snapshot has one) and the JobTech concept id."""
+
+    ssyk_code: str
+    name: str
+    concept_id: str = ""
+
+
+def programme_occupations(programmes):
+    """{programme id: [Occupation, ...]} for the given programmes, from the competence areas
+    their courses teach and their accepted requirements (the requirements' own SSYK codes, their
+    concepts' and their areas'). Three queries whatever the number of programmes."""
+    ids = [p.pk for p in programmes]
+    found = {pk: {} for pk in ids}  # programme id: {ssyk code: fallback name}
+    taught = (
+        CompetenceArea.objects.filter(active=True, courses__in_plans__programme__in=ids)
+        .values_list(
+            "courses__in_plans__programme", "ssyk_code", "concept__ssyk_code", "occupation"
+        )
+        .distinct()
+    )
+    for programme_id, code, concept_code, occupation in taught:
+        for c in (code, concept_code):
+            if c:
+                found[programme_id].setdefault(c, occupation)
+    required = (
+        CompetenceRequirement.objects.accepted()
+        .filter(programmes__in=ids)
+        .values_list(
+            "programmes",
+            "ssyk_code",
+            "concept__ssyk_code",
+            "areas__ssyk_code",
+            "areas__concept__ssyk_code",
+            "areas__occupation",
+        )
+        .distinct()
+    )
+    for programme_id, *codes, occupation in required:
+        for i, c in enumerate(codes):
+            if c:
+                found[programme_id].setdefault(c, occupation if i >= 2 else "")
+    codes = {c for per in found.values() for c in per}
+    groups = {
+        concept.ssyk_code: concept
+        for concept in TaxonomyConcept.objects.filter(
+            concept_type=ConceptType.SSYK, ssyk_code__in=codes
+        )
+    }
+    result = {}
+    for programme_id, per in found.items():
+        occupations = []
+        for code in sorted(per):
+            group = groups.get(code)
+            if group:
+                occupations.append(Occupation(code, group.label, group.concept_id))
+            else:
+                occupations.append(Occupation(code, per[code] or f"SSYK {code}"))
+        result[programme_id] = occupations
+    return result

@@ -17,6 +17,7 @@ from college_portal.registry import render_sections
 
 from .forms import CatalogueFilter, RequirementForm
 from .models import CompetenceRequirement, Programme
+from .selectors import programme_occupations
 from .services import (
     coverage_for,
     coverage_matrix,
@@ -91,6 +92,7 @@ def programme_detail(request, slug):
             "intakes": intakes,
             "coverage": coverage,
             "gaps": sum(1 for row in coverage if row["gap"]),
+            "occupations": programme_occupations([programme])[programme.pk],
             "setters": sorted(setters.values(), key=lambda o: o.name),
             "structured_data": _structured_data(request, programme, plan, intakes),
             "sections": render_sections("programme_detail", request, programme=programme),

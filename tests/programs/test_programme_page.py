@@ -222,7 +222,7 @@ def programme_of_size(name, courses, requirements):
 # Measured on SQLite and PostgreSQL alike for an anonymous visitor: the programme with its
 # school, the plan with its courses, intakes, requirements with their setters, their coverage,
 # and the related-offers section of the placements app.
-DETAIL_QUERIES = 6
+DETAIL_QUERIES = 8  # 6, and 2 for the occupations (a third when there are some to name)
 
 
 def detail_queries(client, programme):
