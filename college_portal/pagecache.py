@@ -29,6 +29,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,14 @@ def cached_public_data(name, compute):
         except Exception:
             logger.exception("Could not store public data")
     return value
+
+
+def shared_fragment(request, name, render_fragment):
+    """HTML that is the same for everyone who asks for this address in this language (a list
+    with its filter form and pages, no CSRF token, no name), rendered once per version of the
+    public content: signed-in people's list pages reuse it, only their header is their own."""
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return mark_safe(cached_public_data(f"{name}:{get_language()}:{address}", render_fragment))
 
 
 def _cacheable(request):

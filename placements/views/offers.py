@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from college_portal.accounts.access import role_required, visible_object_or_404
 from college_portal.accounts.models import Role
-from college_portal.pagecache import public_page
+from college_portal.pagecache import public_page, shared_fragment
 from college_portal.pagination import paginated
 from partners.models import Organisation
 
@@ -33,14 +34,18 @@ def offer_list(request):
     # No join that repeats rows (the programme filter is an EXISTS), so no DISTINCT and no
     # aggregate: the paginator's COUNT and the page are plain queries over offers and their
     # organisation; the partial index offer_listed_recent_idx serves the order.
-    base = Offer.objects.listed().select_related("organisation").order_by("-published_at", "-pk")
-    filterset = OfferFilter(request.GET or None, queryset=base)
-    offers = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    return render(
-        request,
-        "placements/offer_list.html",
-        {"filter": filterset, **paginated(request, offers, 20)},
-    )
+    # The filter form, the count and the page of offers are the same for everyone: signed-in
+    # people get them from the cache too (visitors get the whole page from it).
+    def listing():
+        base = Offer.objects.listed().select_related("organisation")
+        base = base.order_by("-published_at", "-pk")
+        filterset = OfferFilter(request.GET or None, queryset=base)
+        offers = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+        context = {"filter": filterset, **paginated(request, offers, 20)}
+        return render_to_string("placements/offer_list_results.html", context, request)
+
+    listing = shared_fragment(request, "offer-list", listing)
+    return render(request, "placements/offer_list.html", {"listing": listing})
 
 
 @public_page
