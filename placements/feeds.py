@@ -21,7 +21,7 @@ from icalendar import Calendar, Event
 
 from college_portal.opendata import cached_document
 from partners.models import Organisation
-from partners.municipalities import MUNICIPALITIES
+from partners.municipalities import MUNICIPALITIES, municipality_name
 
 from .models import Offer, OfferKind, Slot
 
@@ -117,14 +117,16 @@ def company_visit_calendar(request, slug):
 
 
 def municipality_visit_calendar(request, municipality):
-    """The open study-visit times in one of the county's municipalities (by name)."""
-    if municipality not in MUNICIPALITIES:
+    """The open study-visit times in one of the county's municipalities, by its name or its
+    SCB code (Huddinge or 0126); any other answers 404."""
+    name = municipality if municipality in MUNICIPALITIES else municipality_name(municipality)
+    if not name:
         raise Http404
     return _calendar_response(
         request,
-        f"municipality-{MUNICIPALITIES.index(municipality)}",
-        _("Study visits in %(municipality)s") % {"municipality": municipality},
-        municipality=municipality,
+        f"municipality-{MUNICIPALITIES.index(name)}",
+        _("Study visits in %(municipality)s") % {"municipality": name},
+        municipality=name,
     )
 
 

@@ -5,12 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import json_script
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from college_portal.accounts.access import role_required, visible_object_or_404
 from college_portal.csvexport import csv_response
+from college_portal.opendata import json_ld
 from college_portal.pagecache import public_page
 from college_portal.pagination import paginated
 from college_portal.registry import render_sections
@@ -25,6 +24,7 @@ from .services import (
     requirement_setters_for,
     update_requirement,
 )
+from .structured_data import programme_json_ld
 
 
 @public_page
@@ -41,33 +41,6 @@ def catalogue(request):
     )
 
 
-def _structured_data(request, programme, plan, intakes):
-    data = {
-        "@context": "https://schema.org",
-        "@type": "EducationalOccupationalProgram",
-        "name": programme.name,
-        "description": programme.description,
-        "url": request.build_absolute_uri(programme.get_absolute_url()),
-        "provider": {"@type": "EducationalOrganization", "name": programme.provider.name},
-        "educationalProgramMode": "onsite",
-        "inLanguage": programme.language,
-        "timeToComplete": f"P{programme.length_weeks}W",
-        "hasCourse": [
-            {"@type": "Course", "name": item.course.name, "courseCode": item.course.code}
-            for item in plan
-        ],
-    }
-    upcoming = [i for i in intakes if i.is_open]
-    if upcoming:
-        data["startDate"] = upcoming[0].start_date.isoformat()
-        data["applicationDeadline"] = upcoming[0].application_deadline.isoformat()
-        data["maximumEnrollment"] = upcoming[0].seats
-    script = json_script(data)
-    # str.replace drops SafeString: mark it safe again, or the template escapes the whole
-    # <script> into visible text. json_script has already escaped <, > and & in the data.
-    return mark_safe(script.replace('type="application/json"', 'type="application/ld+json"', 1))
-
-
 @public_page
 def programme_detail(request, slug):
     programme = visible_object_or_404(
@@ -82,6 +55,7 @@ def programme_detail(request, slug):
     )
     coverage = coverage_for(programme, requirements, plan)
     setters = {r.organisation_id: r.organisation for r in requirements}
+    occupations = programme_occupations([programme])[programme.pk]
     return render(
         request,
         "programs/programme_detail.html",
@@ -92,9 +66,11 @@ def programme_detail(request, slug):
             "intakes": intakes,
             "coverage": coverage,
             "gaps": sum(1 for row in coverage if row["gap"]),
-            "occupations": programme_occupations([programme])[programme.pk],
+            "occupations": occupations,
             "setters": sorted(setters.values(), key=lambda o: o.name),
-            "structured_data": _structured_data(request, programme, plan, intakes),
+            "structured_data": json_ld(
+                programme_json_ld(request, programme, plan, intakes, occupations)
+            ),
             "sections": render_sections("programme_detail", request, programme=programme),
         },
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from college_portal.accounts.access import role_required, visible_object_or_404
 from college_portal.accounts.models import Role
+from college_portal.opendata import json_ld_many
 from college_portal.pagecache import public_page, shared_fragment
 from college_portal.pagination import paginated
 from partners.models import Organisation
@@ -26,6 +27,7 @@ from ..services import (
     save_offer,
     save_slots,
 )
+from ..structured_data import offer_json_ld
 from .common import report_errors
 
 
@@ -56,9 +58,11 @@ def offer_detail(request, pk):
         pk=pk,
     )
     user = request.user
+    slots = list(offer.slots.filter(cancelled_at__isnull=True).order_by("starts_at"))
     context = {
         "offer": offer,
-        "slots": list(offer.slots.filter(cancelled_at__isnull=True).order_by("starts_at")),
+        "slots": slots,
+        "structured_data": json_ld_many(*offer_json_ld(request, offer, slots)),
         "places_left": selectors.places_left(offer),
         "manages": Organisation.objects.acted_for_by(user)
         .filter(pk=offer.organisation_id)

@@ -86,6 +86,22 @@ def test_calendar_shows_only_open_times_with_free_places(client, visits):
     ]
 
 
+def test_past_and_cancelled_times_of_an_open_visit_are_left_out(client, company):
+    now = timezone.now()
+    offer = visit("Öppet hus hos LK", company)  # one time in a week
+    SlotFactory(
+        offer=offer, starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=2, hours=-2)
+    )
+    SlotFactory(
+        offer=offer,
+        starts_at=now + timedelta(days=3),
+        ends_at=now + timedelta(days=3, hours=2),
+        cancelled_at=now,
+    )
+    (event,) = calendar(client, url("placements:visit_calendar")).walk("VEVENT")
+    assert event.decoded("DTSTART") == offer.slots.order_by("-starts_at").first().starts_at
+
+
 def test_a_time_with_one_place_left_is_shown_and_disappears_once_full(client, company):
     offer = visit("Sista platsen", company, capacity=2)
     booking = BookingFactory(slot=offer.slots.get())
@@ -145,6 +161,10 @@ def test_municipality_calendar_holds_only_that_municipalitys_times(client, visit
         "Öppet hus hos LK"
     ]
     assert titles(client, url("placements:visit_calendar_municipality", "Nacka")) == []
+    # SCB's municipality code works as well as the name: 0126 is Huddinge.
+    assert titles(client, url("placements:visit_calendar_municipality", "0126")) == [
+        "Fräsning i Huddinge"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -154,6 +174,8 @@ def test_municipality_calendar_holds_only_that_municipalitys_times(client, visit
         lambda: url("placements:visit_calendar_company", "nedlagd-verkstad-ab"),
         lambda: url("placements:visit_calendar_municipality", "Gotham"),
         lambda: url("placements:visit_calendar_municipality", "huddinge"),
+        lambda: url("placements:visit_calendar_municipality", "0999"),
+        lambda: url("placements:visit_calendar_municipality", "0380"),  # Uppsala: not the county
         lambda: "/sv/studiebesok/kalender/kommun/%00.ics",
         lambda: "/sv/studiebesok/kalender/kommun/" + quote("<script>") + ".ics",
     ],
