@@ -74,7 +74,7 @@ def answer(round_, organisations, area, figures, comment=""):
 
 def build_market(school=None):
     turning = CompetenceAreaFactory(
-        name_sv="CNC-svarvning", name_en="CNC turning", ssyk_code="8211", order=1
+        name_sv="CNC-svarvning", name_en="CNC turning", ssyk_code="7223", order=1
     )
     milling = CompetenceAreaFactory(name_sv="CNC-fräsning", name_en="CNC milling", order=2)
     measuring = CompetenceAreaFactory(

@@ -45,7 +45,7 @@ def test_lead_sees_need_against_seats_per_area(lead_client, market):
 
     # area (and SSYK), companies, need 1/3/5, programmes, seats, admitted, completed,
     # supply within 1 year (seats), gap, ratio, status
-    assert rows["CNC-svarvning SSYK 8211"][1:] == [
+    assert rows["CNC-svarvning SSYK 7223"][1:] == [
         "5", "30", "60", "90", "2", "24", "22", "5", "24", "6", "80 %", "▲ " + sv("Shortage"),
     ]  # fmt: skip
     assert rows["CNC-fräsning"][1:] == [
@@ -64,7 +64,7 @@ def test_a_programme_counts_in_every_area_its_courses_teach_and_the_page_says_so
     rows = {r[0]: r for r in table_rows(page(response).find("table", id="gap-areas"))}
 
     # Industritekniska programmet teaches turning and milling: its 16 seats count in both.
-    assert rows["CNC-svarvning SSYK 8211"][6] == "24"
+    assert rows["CNC-svarvning SSYK 7223"][6] == "24"
     assert rows["CNC-fräsning"][6] == "16"
     assert "En utbildning räknas i varje område som dess kurser lär ut" in response.content.decode()
     english = lead_client.get(url("programs:gap", lang="en")).content.decode()
@@ -76,14 +76,14 @@ def test_history_and_other_years_count_nowhere(lead_client, market):
     html = str(rows)
 
     assert "500" not in html and "99" not in html and "46" not in html  # 16 + 30 seats
-    assert rows["CNC-svarvning SSYK 8211"][7] == "22"  # 14 + 8 admitted, not 99 + 8
+    assert rows["CNC-svarvning SSYK 7223"][7] == "22"  # 14 + 8 admitted, not 99 + 8
 
 
 def test_horizon_and_measure_change_the_comparison(lead_client, market):
     rows = area_rows(lead_client, horizon=3, measure="completed")
 
     # Within 3 years: need 60 against 3 × 5 completed.
-    assert rows["CNC-svarvning SSYK 8211"][9:12] == ["15", "45", "25 %"]
+    assert rows["CNC-svarvning SSYK 7223"][9:12] == ["15", "45", "25 %"]
     # Milling: 7 needed, nobody completes: a shortage now.
     assert rows["CNC-fräsning"][9:13] == ["0", "7", "0 %", "▲ " + sv("Shortage")]
 
@@ -92,9 +92,9 @@ def test_a_municipality_shows_its_companies_and_programmes(lead_client, market):
     rows = area_rows(lead_client, municipality="Södertälje")
 
     # Three companies in Södertälje state 20 within a year; the programme there has 16 seats.
-    assert rows["CNC-svarvning SSYK 8211"][1:4] == ["3", "20", "40"]
-    assert rows["CNC-svarvning SSYK 8211"][6] == "16"
-    assert rows["CNC-svarvning SSYK 8211"][10] == "4"
+    assert rows["CNC-svarvning SSYK 7223"][1:4] == ["3", "20", "40"]
+    assert rows["CNC-svarvning SSYK 7223"][6] == "16"
+    assert rows["CNC-svarvning SSYK 7223"][10] == "4"
     assert rows["CNC-fräsning"][1:3] == ["0", "0"]
 
 
@@ -206,10 +206,10 @@ def test_another_round_is_chosen_by_the_form(lead_client, market):
     latest = area_rows(lead_client)
     chosen = area_rows(lead_client, round=older.pk)
 
-    assert latest["CNC-svarvning SSYK 8211"][2] == "30"
-    assert chosen["CNC-svarvning SSYK 8211"][2] == "41"
+    assert latest["CNC-svarvning SSYK 7223"][2] == "30"
+    assert chosen["CNC-svarvning SSYK 7223"][2] == "41"
     # Supply of the chosen round's year: last year had no intakes.
-    assert chosen["CNC-svarvning SSYK 8211"][6] == "0"
+    assert chosen["CNC-svarvning SSYK 7223"][6] == "0"
 
 
 @pytest.mark.parametrize(
@@ -265,7 +265,7 @@ def test_xlsx_export_has_the_areas_municipalities_companies_and_programmes(lead_
     ]
     areas = list(book["Per area"].iter_rows(values_only=True))
     assert areas[1][0] == "Competence area"
-    assert areas[2][:6] == ("CNC turning", "8211", 5, 30, 60, 90)
+    assert areas[2][:6] == ("CNC turning", "7223", 5, 30, 60, 90)
     assert areas[2][11] == 6  # the gap, a number Excel can sum
     needs = list(book["Stated needs"].iter_rows(values_only=True))
     assert ("CNC milling", "Huddinge Fräs 0 AB", "Huddinge", 5, 5, 5) in [r[:6] for r in needs]
@@ -311,7 +311,7 @@ def test_a_steering_group_member_sees_the_page_and_finds_it_on_the_dashboard(
     seat(steering_group, company, rep)
     client.force_login(rep)
 
-    assert area_rows(client)["CNC-svarvning SSYK 8211"][2] == "30"
+    assert area_rows(client)["CNC-svarvning SSYK 7223"][2] == "30"
     assert client.get(url("programs:gap_area", market.turning.pk)).status_code == 200
     dashboard = client.get(url("dashboard")).content.decode()
     assert f'href="{url("programs:gap")}"' in dashboard
