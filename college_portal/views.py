@@ -8,11 +8,13 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage, storages
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -24,6 +26,9 @@ from college_portal.csvexport import csv_response
 from college_portal.pagecache import public_page
 from college_portal.registry import render_sections
 from college_portal.reports import build_report, report_rows_for_csv
+
+# The check CsrfViewMiddleware makes, for the one view that applies it only to signed-in people.
+_CSRF = CsrfViewMiddleware(lambda request: None)
 
 
 @public_page
@@ -55,8 +60,18 @@ def profile(request):
 
 
 @require_POST
+@csrf_exempt
 def set_language(request):
-    """Django's language switch, which also remembers a signed-in user's choice."""
+    """Django's language switch, which also remembers a signed-in user's choice.
+
+    A visitor who is not signed in switches without a CSRF token: the switch changes only the
+    language cookie (a forged switch would merely show the next page in the other language),
+    so the cached public pages carry no token and set no cookie. A signed-in person's choice
+    is saved to their account, so their switch is checked like every other form."""
+    if request.user.is_authenticated:
+        refused = _CSRF.process_view(request, None, (), {})
+        if refused is not None:
+            return refused
     # Django resolves `next` in the active language (cookie or default here, outside the
     # prefixed URLs): an /en/ page switched to Swedish would stay English. Resolve it in
     # the language of its own prefix.
