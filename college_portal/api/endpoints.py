@@ -20,6 +20,7 @@ from ninja.renderers import JSONRenderer
 
 from partners.forms import PartnerFilterForm
 from partners.models import Organisation, OrganisationKind, PartnerRoleKind
+from partners.municipalities import municipality_code
 from partners.selectors import filtered_partners
 from placements.forms import OfferFilter
 from placements.models import FILLED, Application, Offer, OfferKind, Slot
@@ -28,11 +29,13 @@ from programs.gap import MIN_COMPANIES, latest_round, public_report
 from programs.models import (
     CompetenceArea,
     Course,
+    Curriculum,
     Level,
     Programme,
     ProgrammeCourse,
     SubjectArea,
 )
+from programs.selectors import programme_occupations
 from programs.services import coverage_for
 
 from . import schemas
@@ -188,6 +191,17 @@ class ProgrammeFilters(Schema):
     open_now: bool | None = Field(None, description="Only programmes open for applications.")
 
 
+def concept(value):
+    if value is None:
+        return None
+    return {
+        "concept_id": value.concept_id,
+        "type": value.concept_type,
+        "label": value.label,
+        "ssyk_code": value.ssyk_code,
+    }
+
+
 def _programmes_with_plan(programmes):
     plan = ProgrammeCourse.objects.select_related("course").order_by("order")
     ids = [p.pk for p in programmes]
@@ -197,7 +211,11 @@ def _programmes_with_plan(programmes):
         .select_related("provider")
         .prefetch_related("intakes", Prefetch("plan", queryset=plan, to_attr="ordered_plan"))
     }
-    return [by_id[pk] for pk in ids]
+    loaded = [by_id[pk] for pk in ids]
+    occupations = programme_occupations(loaded)
+    for programme in loaded:
+        programme.occupations = occupations.get(programme.pk, [])
+    return loaded
 
 
 def _programme(request, programme):
@@ -208,6 +226,7 @@ def _programme(request, programme):
         "level": label(Level.choices, programme.level),
         "provider": organisation_ref(request, programme.provider),
         "municipality": programme.municipality,
+        "municipality_code": municipality_code(programme.municipality),
         "description": programme.description,
         "study_pace": label(programme._meta.get_field("study_pace").choices, programme.study_pace),
         "length_weeks": programme.length_weeks,
@@ -225,7 +244,9 @@ def _programme(request, programme):
         ],
         "courses": [
             {
+                "id": item.course.pk,
                 "code": item.course.code,
+                "curriculum": label(Curriculum.choices, item.course.curriculum),
                 "name": item.course.name,
                 "points": item.course.points,
                 "term": item.term,
@@ -234,6 +255,10 @@ def _programme(request, programme):
             for item in plan
         ],
         "total_points": sum(item.course.points for item in plan),
+        "occupations": [
+            {"ssyk_code": o.ssyk_code, "name": o.name, "concept_id": o.concept_id}
+            for o in programme.occupations
+        ],
     }
 
 
@@ -271,7 +296,7 @@ def programme_detail(request, slug: str = Path(..., max_length=200)):
     (programme,) = _programmes_with_plan([programme])
     requirements = list(
         programme.requirements.accepted()
-        .select_related("organisation")
+        .select_related("organisation", "concept")
         .prefetch_related("coverage")
         .order_by("-importance", "title", "pk")
     )
@@ -286,6 +311,8 @@ def programme_detail(request, slug: str = Path(..., max_length=200)):
                 row["requirement"].Importance.choices, row["requirement"].importance
             ),
             "requirement_setter": organisation_ref(request, row["requirement"].organisation),
+            "ssyk_code": row["requirement"].ssyk_code,
+            "concept": concept(row["requirement"].concept),
             "covered": not row["gap"],
             "covered_by": [course.code or course.name for course in row["courses"]],
         }
@@ -327,6 +354,11 @@ def _course_rows(request, courses):
             {
                 "id": course.pk,
                 "code": course.code,
+                "curriculum": label(Curriculum.choices, course.curriculum),
+                "subject_code": course.subject_code,
+                "subject_name": course.subject_name,
+                "syllabus_version": course.syllabus_version,
+                "syllabus_url": course.syllabus_url,
                 "name": course.name,
                 "points": course.points,
                 "description": course.description,
@@ -419,6 +451,7 @@ def _offer(request, offer):
         "description": offer.description,
         "prerequisites": offer.prerequisites,
         "municipality": offer.municipality,
+        "municipality_code": municipality_code(offer.municipality),
         "address": offer.address,
         "organisation": organisation_ref(request, offer.organisation),
         "organisation_website": offer.organisation.website,
@@ -495,6 +528,8 @@ def _partner(request, organisation):
         "kind": label(OrganisationKind.choices, organisation.kind),
         "organisation_number": public_organisation_number(organisation.organisation_number),
         "municipality": organisation.municipality,
+        "municipality_code": municipality_code(organisation.municipality),
+        "school_unit_code": organisation.school_unit_code,
         "website": organisation.website,
         "description": organisation.description,
         "logo": absolute(request, organisation.logo.url) if organisation.logo else None,
@@ -552,6 +587,7 @@ def _area_rows(request, areas):
             "name_en": area.name_en,
             "ssyk_code": area.ssyk_code,
             "occupation": area.occupation,
+            "concept": concept(area.concept),
         }
         for area in areas
     ]
@@ -565,14 +601,19 @@ def _area_rows(request, areas):
     summary="Competence areas (the axis of demand and supply)",
 )
 def area_list(request, paging: Query[Paging]):
-    areas = CompetenceArea.objects.filter(active=True).order_by("order", "name_sv", "pk")
+    areas = (
+        CompetenceArea.objects.filter(active=True)
+        .select_related("concept")
+        .order_by("order", "name_sv", "pk")
+    )
     return paged(request, areas, paging, _area_rows)
 
 
 def _cell(request, cell, with_programmes=False):
     data = {
         "area": {"id": cell.area.pk, "name": cell.area.name},
-        "municipality": cell.municipality if with_programmes is False else None,
+        "municipality": None if with_programmes else cell.municipality,
+        "municipality_code": None if with_programmes else municipality_code(cell.municipality),
         "need_1": cell.need_1,
         "need_3": cell.need_3,
         "need_5": cell.need_5,

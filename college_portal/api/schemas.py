@@ -36,6 +36,24 @@ class AreaRef(Schema):
     name: str
 
 
+class Concept(Schema):
+    """A concept of Arbetsförmedlingen's JobTech Taxonomy."""
+
+    concept_id: str
+    type: str = Field(description="occupation-name, skill or ssyk-level-4.")
+    label: str
+    ssyk_code: str
+
+
+class Occupation(Schema):
+    ssyk_code: str = Field(description="SSYK 2012 unit group.")
+    name: str
+    concept_id: str = Field(description="JobTech Taxonomy id of the SSYK group ('' if unknown).")
+
+
+MUNICIPALITY_CODE = "SCB's four-digit municipality code ('' when none)."
+
+
 class Page(Schema):
     count: int = Field(description="How many items match, on all pages.")
     page: int
@@ -57,7 +75,9 @@ class IntakeOut(Schema):
 
 
 class PlanCourseOut(Schema):
-    code: str
+    id: int
+    code: str = Field(description="Skolverket's code ('' for a local course).")
+    curriculum: Label = Field(description="gy11, gy25 or '' (local).")
     name: str
     points: int
     term: int
@@ -73,6 +93,8 @@ class CoverageOut(Schema):
     description: str
     importance: Label
     requirement_setter: OrganisationRef
+    ssyk_code: str
+    concept: Concept | None
     covered: bool
     covered_by: list[str] = Field(description="Codes (or names) of the covering courses.")
 
@@ -83,6 +105,7 @@ class ProgrammeOut(Schema):
     level: Label
     provider: OrganisationRef
     municipality: str
+    municipality_code: str = Field(description=MUNICIPALITY_CODE)
     description: str
     study_pace: Label
     length_weeks: int
@@ -91,6 +114,10 @@ class ProgrammeOut(Schema):
     intakes: list[IntakeOut]
     courses: list[PlanCourseOut]
     total_points: int
+    occupations: list[Occupation] = Field(
+        description="Occupations (SSYK 2012) the programme leads to, from its courses' and "
+        "requirements' competence areas."
+    )
 
 
 class ProgrammeDetailOut(ProgrammeOut):
@@ -107,7 +134,12 @@ class ProgrammePage(Page):
 
 class CourseOut(Schema):
     id: int
-    code: str
+    code: str = Field(description="Skolverket's code ('' for a local course).")
+    curriculum: Label = Field(description="gy11 (Gy11 course), gy25 (Gy25 subject level), ''.")
+    subject_code: str
+    subject_name: str
+    syllabus_version: int | None
+    syllabus_url: str = Field(description="The syllabus at Skolverket ('' when none).")
     name: str
     points: int
     description: str
@@ -137,6 +169,7 @@ class OfferOut(Schema):
     description: str
     prerequisites: str
     municipality: str
+    municipality_code: str = Field(description=MUNICIPALITY_CODE)
     address: str
     organisation: OrganisationRef
     organisation_website: str = Field(
@@ -169,6 +202,8 @@ class PartnerOut(Schema):
         "identity number (a sole trader's)."
     )
     municipality: str
+    municipality_code: str = Field(description=MUNICIPALITY_CODE)
+    school_unit_code: str = Field(description="Skolverket's skolenhetskod of a school ('' if none).")
     website: str
     description: str
     logo: str | None
@@ -190,6 +225,7 @@ class AreaOut(Schema):
     name_en: str
     ssyk_code: str
     occupation: str
+    concept: Concept | None
 
 
 class AreaPage(Page):
@@ -207,6 +243,7 @@ class DemandCell(Schema):
 
     area: AreaRef
     municipality: str | None = Field(description="null in the county totals.")
+    municipality_code: str | None = Field(description="SCB's code; null in the county totals.")
     need_1: int | None
     need_3: int | None
     need_5: int | None

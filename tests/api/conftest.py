@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from placements.models import ApplicationStatus
-from programs.models import CompetenceRequirement, Coverage
+from programs.models import CompetenceRequirement, ConceptType, Coverage, TaxonomyConcept
 from tests.factories import (
     ApplicationFactory,
     BookingFactory,
@@ -35,22 +35,43 @@ def build_catalogue(n=1):
     a programme, its intake and courses, an accepted requirement, a competence area), and the
     hidden things beside them."""
     made = {"companies": [], "programmes": [], "offers": [], "visits": []}
+    # JobTech Taxonomy's SSYK 2012 group 7223 (machine setters and operators, metal).
+    group, _new = TaxonomyConcept.objects.get_or_create(
+        concept_id="vaEp_iBS_c5h",
+        defaults={
+            "concept_type": ConceptType.SSYK,
+            "label_sv": "Maskinställare och maskinoperatörer, metallarbete",
+            "label_en": "Machine tool setters and operators",
+            "ssyk_code": "7223",
+        },
+    )
     for i in range(n):
         company = OrganisationFactory(
             name=f"Svarv {i} AB", description="Precisionsbearbetning", website="https://svarv.example"
         )
         for role in ("requirement_setter", "internship_host", "study_visit_host"):
             PartnerRoleFactory(organisation=company, role=role)
-        school = SchoolFactory(name=f"Teknikgymnasiet {i}")
-        area = CompetenceAreaFactory(name_sv=f"CNC-svarvning {i}", name_en=f"CNC turning {i}")
-        course = CourseFactory(name=f"Svarvning {i}")
+        school = SchoolFactory(name=f"Teknikgymnasiet {i}", school_unit_code=f"{12345670 + i}")
+        area = CompetenceAreaFactory(
+            name_sv=f"CNC-svarvning {i}", name_en=f"CNC turning {i}", ssyk_code="7223", concept=group
+        )
+        course = CourseFactory(
+            name=f"Svarvning {i}",
+            curriculum="gy11",
+            subject_code="DAR",
+            subject_name="Datorstyrd produktion",
+            syllabus_version=1,
+            syllabus_url="https://www.skolverket.se/",
+        )
         course.areas.add(area)
         other = CourseFactory(name=f"Fräsning {i}")
         programme = ProgrammeFactory(provider=school, name=f"Industriteknik {i}")
         ProgrammeCourseFactory(programme=programme, course=course, order=1)
         ProgrammeCourseFactory(programme=programme, course=other, order=2)
         IntakeFactory(programme=programme)
-        requirement = RequirementFactory(organisation=company, programmes=[programme])
+        requirement = RequirementFactory(
+            organisation=company, programmes=[programme], ssyk_code="7223", concept=group
+        )
         Coverage.objects.create(requirement=requirement, course=course)
         RequirementFactory(organisation=company, programmes=[programme])  # a gap
         RequirementFactory(
@@ -93,6 +114,7 @@ def build_catalogue(n=1):
         ProgrammeCourseFactory(
             programme=hidden_programme, course=CourseFactory(name=f"{SECRET} kurs {i}")
         )
+        offer.programmes.add(hidden_programme)  # linked, but not published: never named
         CompetenceAreaFactory(name_sv=f"{SECRET} område {i}", name_en=f"{SECRET} area {i}", active=False)
         made["companies"].append(company)
         made["programmes"].append(programme)

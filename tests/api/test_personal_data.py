@@ -30,6 +30,9 @@ ALLOWED = {
     "organisation_number", "website", "logo", "roles",
     # competence areas and the demand/supply aggregate
     "name_sv", "name_en", "ssyk_code", "occupation",
+    # reference codes: SCB, Skolverket, JobTech Taxonomy
+    "municipality_code", "school_unit_code", "curriculum", "subject_code", "subject_name",
+    "syllabus_version", "syllabus_url", "concept", "concept_id", "type", "occupations",
     "round", "year", "min_companies", "municipalities", "area", "need_1", "need_3", "need_5",
     "hidden_because",
 }  # fmt: skip

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 # Operation: the most queries it may run, at any size (count, page, and a fixed number of
 # prefetches; the HTML filter sets' choices; the rate-limit cache is not a database query).
 BOUNDS = {
-    "/api/v1/programmes": 6,
+    "/api/v1/programmes": 9,
     "/api/v1/courses": 5,
     "/api/v1/offers": 7,
     "/api/v1/partners": 4,
@@ -21,7 +21,7 @@ BOUNDS = {
 
 def details(made):
     return {
-        f"/api/v1/programmes/{made['programmes'][0].slug}": 6,
+        f"/api/v1/programmes/{made['programmes'][0].slug}": 9,
         f"/api/v1/offers/{made['visits'][0].pk}": 4,
         f"/api/v1/partners/{made['companies'][0].slug}": 2,
     }
