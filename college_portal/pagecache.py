@@ -75,24 +75,37 @@ def register_public_content(*models):
             )
 
 
+def _lookup(key):
+    """(current version, the stored page if it is of that version) in one cache round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return content_version(), None
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return version, stored[1:]
+    return version, None
+
+
 def cached_public_data(name, compute):
     """`compute()`'s value (plain data: lists of choices, counts) kept in the cache until what
     the public pages show changes (the same version key) or the day turns; for signed-in
-    pages too, since it is the same for everyone."""
+    pages too, since it is the same for everyone. One cache round trip when it is there."""
     if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
         return compute()
     try:
-        key = f"public-data:{content_version()}:{timezone.localdate().isoformat()}:{name}"
-        value = cache.get(key)
+        key = f"public-data:{timezone.localdate().isoformat()}:{name}"
+        version, stored = _lookup(key)
     except Exception:
         logger.exception("Public data cache unavailable")
         return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, TIMEOUT)
-        except Exception:
-            logger.exception("Could not store public data")
+    if stored is not None:
+        return stored[0]
+    value = compute()
+    try:
+        cache.set(key, (version, value), TIMEOUT)
+    except Exception:
+        logger.exception("Could not store public data")
     return value
 
 
@@ -123,18 +136,6 @@ def _key(request):
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
     day = timezone.localdate().isoformat()
     return f"public-pages:{day}:{address}"
-
-
-def _lookup(key):
-    """(current version, the stored page if it is of that version) in one cache round trip."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        return content_version(), None
-    stored = found.get(key)
-    if stored is not None and stored[0] == version:
-        return version, stored[1:]
-    return version, None
 
 
 # Headers the inner middleware set that belong to the page, not to this visitor.
