@@ -5,6 +5,7 @@ Both are under the language prefix (/sv/…, /en/…): their texts follow the ad
 pages. Neither names a person: no contact person, no e-mail, no booker.
 """
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.syndication.views import Feed
@@ -54,7 +55,7 @@ def visit_calendar(times, *, name, base_url):
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     # Calendar programs look again every hour (the feed itself is current at every request).
-    calendar.add("refresh-interval", timezone.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     stamp = timezone.now()
     for slot in times:

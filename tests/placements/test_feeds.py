@@ -129,6 +129,7 @@ def test_calendar_events_are_complete_and_name_no_person(client, company):
     assert str(event["LOCATION"]) == "LK Precision AB, Verkstadsgatan 1, Södertälje"
     assert "19 av 20" in str(event["DESCRIPTION"])
     raw = client.get(url("placements:visit_calendar")).content.decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in raw  # subscribed programs look again hourly
     for personal in (offer.contact_name, offer.contact_email, "Elsa Lindqvist"):
         assert personal not in raw
 
