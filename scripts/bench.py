@@ -57,6 +57,8 @@ PAGES = [
     ("partners", None),
     ("partner", None),
     ("offer", None),
+    # The floor of a signed-in page: a page with no data of its own (session, account, header).
+    ("about", "student"),
     ("dashboard", "student"),
     ("offers", "student"),
     ("dashboard", "rep"),
@@ -1170,6 +1172,7 @@ def stage_inproc(args):
             "partner": reverse("partners:detail", args=[partner.slug]),
             "offer": reverse("placements:offer_detail", args=[offer.pk]),
             "dashboard": reverse("dashboard"),
+            "about": reverse("about"),
         }
     people = {"student": "student@example.org", "rep": "lk@example.org"}
     clients, cookies = {None: Client()}, {}
