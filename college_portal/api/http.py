@@ -221,32 +221,50 @@ def api_view(view):
                 )
             if request.method not in ("GET", "HEAD"):
                 return _common_headers(request, view(request, *args, **kwargs), language)
-            if not _if_modified_since_parses(request):
-                request.META.pop("HTTP_IF_MODIFIED_SINCE")
-            key = None
-            if _caching():
-                try:
-                    key = _stored_key(request, language)
-                    stored = cache.get(key)
-                except Exception:
-                    logger.exception("API cache unavailable")
-                    stored = None
-                if stored is not None:
-                    body, content_type, etag, last_modified = stored
-                    response = HttpResponse(body, content_type=content_type)
-                    return _finish(request, response, language, etag, last_modified)
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming:
-                response.setdefault("Cache-Control", "no-store")
-                return _common_headers(request, response, language)
-            etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
-            last_modified = _first_served(request, language, etag)
-            if key is not None:
-                try:
-                    stored = (response.content, response["Content-Type"], etag, last_modified)
-                    cache.set(key, stored, pagecache.TIMEOUT)
-                except Exception:
-                    logger.exception("Could not store an API answer")
-            return _finish(request, response, language, etag, last_modified)
+            if request.method == "HEAD":
+                # ninja routes GET only: HEAD is a GET whose body is dropped.
+                request.method = "GET"
+                return _without_body(_read(request, view, args, kwargs, language))
+            return _read(request, view, args, kwargs, language)
 
     return wrapped
+
+
+def _without_body(response):
+    if not response.streaming:
+        length = len(response.content)
+        response.content = b""
+        if response.status_code == 200:
+            response["Content-Length"] = str(length)
+    return response
+
+
+def _read(request, view, args, kwargs, language):
+    """A GET: from the stored answers when it can, else from `view`; 304 when the client has it."""
+    if not _if_modified_since_parses(request):
+        request.META.pop("HTTP_IF_MODIFIED_SINCE")
+    key = None
+    if _caching():
+        try:
+            key = _stored_key(request, language)
+            stored = cache.get(key)
+        except Exception:
+            logger.exception("API cache unavailable")
+            stored = None
+        if stored is not None:
+            body, content_type, etag, last_modified = stored
+            response = HttpResponse(body, content_type=content_type)
+            return _finish(request, response, language, etag, last_modified)
+    response = view(request, *args, **kwargs)
+    if response.status_code != 200 or response.streaming:
+        response.setdefault("Cache-Control", "no-store")
+        return _common_headers(request, response, language)
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+    last_modified = _first_served(request, language, etag)
+    if key is not None:
+        try:
+            stored = (response.content, response["Content-Type"], etag, last_modified)
+            cache.set(key, stored, pagecache.TIMEOUT)
+        except Exception:
+            logger.exception("Could not store an API answer")
+    return _finish(request, response, language, etag, last_modified)

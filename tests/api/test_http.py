@@ -256,3 +256,51 @@ def test_a_page_past_the_last_is_empty(client):
     build_catalogue(1)
     body = client.get("/api/v1/offers", {"page": 50}).json()
     assert body["results"] == [] and body["count"] == 2 and body["next"] is None
+
+
+def test_head_answers_the_headers_of_a_get(client, catalogue):
+    get = client.get("/api/v1/offers")
+    head = client.head("/api/v1/offers")
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == get["ETag"]
+    assert head["Content-Length"] == str(len(get.content))
+    assert client.head("/api/v1/offers", HTTP_IF_NONE_MATCH=get["ETag"]).status_code == 304
+
+
+def test_the_staff_second_factor_rule_leaves_anonymous_clients_alone(client, settings, catalogue):
+    """REQUIRE_STAFF_MFA sends a project lead without TOTP to set it up from every page, the API
+    included (tests/accounts/test_staff_mfa.py); a client with no session is never sent away."""
+    settings.REQUIRE_STAFF_MFA = True
+    assert client.get("/api/v1/offers").status_code == 200
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+PARAMETERS = ["page", "page_size", "lang", "q", "level", "municipality", "provider", "open_now",
+              "kind", "programme", "company", "role", "subject_area", "area"]  # fmt: skip
+
+
+def test_any_query_string_gives_an_answer_never_a_500(catalogue):
+    """Property-based: any value of any parameter, on any list (NUL and other control bytes,
+    long, non-Latin, numeric-looking text) answers 200 or a 4xx."""
+    from django.test import Client
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    visitor = Client()
+    text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=300)
+    numbers = st.integers(min_value=-(10**30), max_value=10**30).map(str)
+
+    @hypothesis_settings(
+        max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(
+        address=st.sampled_from(EVERY[:5]),
+        query=st.dictionaries(st.sampled_from(PARAMETERS), text | numbers, max_size=4),
+    )
+    def check(address, query):
+        cache.clear()  # the rate limit would answer 429 after a while
+        response = visitor.get(address, query)
+        assert response.status_code < 500, (address, query)
+
+    check()
