@@ -38,7 +38,9 @@ LANGUAGES = ("sv", "en")
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 LICENCE_NAME = "CC0 1.0 Universal (public domain dedication)"
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
-SEEN_SECONDS = 60 * 60 * 24 * 30
+# How long the first time a body was served is remembered: a day bounds the keys any number of
+# query strings can make (a client is also held to its rate), at worst Last-Modified moves later.
+SEEN_SECONDS = 60 * 60 * 24
 
 
 # --- language -----------------------------------------------------------------------------------

@@ -57,6 +57,14 @@ def test_developer_reads_the_api_documentation(live_server, page, shot, transact
     expect(page.locator(".parameters .parameter__name", has_text="municipality")).to_be_visible()
     shot(page, "api-docs-offers", full_page=False)
 
+    # "Try it out" calls the API from the page (connect-src 'self') and shows the answer.
+    offers = page.locator(".opblock.is-open")
+    offers.get_by_role("button", name="Try it out").click()
+    offers.get_by_role("button", name="Execute").click()
+    expect(offers.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
+    expect(offers.locator(".live-responses-table")).to_contain_text('"count": 2')
+    shot(page, "api-docs-offers-tried", full_page=False)
+
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert not problems, problems
     assert hosts == {urlsplit(live_server.url).netloc}, hosts
