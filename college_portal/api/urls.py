@@ -2,7 +2,9 @@
 language, ETag/Last-Modified, CORS, licence link); /api/ and /api/v1/ lead to the
 documentation."""
 
-from django.urls import URLPattern, include, path
+from django.http import JsonResponse
+from django.urls import URLPattern, include, path, re_path, reverse
+from django.utils.translation import gettext as _
 from django.views.generic import RedirectView
 
 from .endpoints import api
@@ -24,9 +26,26 @@ def _wrapped(patterns):
     ]
 
 
+def unknown(request, rest):
+    """Any other address under /api/v1/: a JSON 404 with the API's headers (CORS, licence),
+    not the portal's HTML page, so a client reading JSON gets an answer it can read."""
+    docs = reverse("api_v1:openapi-view")
+    message = _("No such address in the API. The operations are listed at %(docs)s.")
+    return JsonResponse({"detail": message % {"docs": docs}}, status=404)
+
+
 _patterns, _app_name, _namespace = api.urls
 
 urlpatterns = [
     path("", to_the_docs, name="api_root"),
-    path("v1/", include((_wrapped(_patterns), _app_name), namespace=_namespace)),
+    path(
+        "v1/",
+        include(
+            (
+                [*_wrapped(_patterns), re_path(r"^(?P<rest>.*)$", api_view(unknown), name="unknown")],
+                _app_name,
+            ),
+            namespace=_namespace,
+        ),
+    ),
 ]

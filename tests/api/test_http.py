@@ -304,3 +304,13 @@ def test_any_query_string_gives_an_answer_never_a_500(catalogue):
         assert response.status_code < 500, (address, query)
 
     check()
+
+
+@pytest.mark.parametrize("address", ["/api/v1/nothing", "/api/v1/offers/1/applicants", "/api/v1/x%20y"])
+def test_an_unknown_address_answers_json_404_with_the_apis_headers(client, address):
+    response = client.get(address, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "/api/v1/docs" in response.json()["detail"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert 'rel="license"' in response["Link"]
