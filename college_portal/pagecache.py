@@ -23,7 +23,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -176,10 +175,8 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not (_cacheable(request) and request.path_info.startswith(self.prefixes)):
             return self.get_response(request)
-        try:
-            key = _key(request)
-        except DisallowedHost:
-            return self.get_response(request)  # CommonMiddleware answers 400
+        # An unknown Host raises DisallowedHost here: Django answers 400, as for any page.
+        key = _key(request)
         try:
             # The version read before the page is rendered: an edit saved meanwhile bumps it,
             # and the page stored under the older version is never served.

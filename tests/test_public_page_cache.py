@@ -283,3 +283,28 @@ def test_signed_in_offer_list_shows_an_edit_at_once_and_keeps_each_search_apart(
     swedish = reader.get(url("placements:offer_list", lang="sv")).content.decode()
     english = reader.get(url("placements:offer_list", lang="en")).content.decode()
     assert "offers found" in english and "offers found" not in swedish
+
+
+def test_only_pages_marked_public_are_stored(rf):
+    """A page its view did not mark with @public_page (a form, a page about one person) is
+    rendered for every request, even for a visitor with no cookie."""
+    from django.http import HttpResponse
+
+    from college_portal.pagecache import PublicPageCacheMiddleware, public_page
+
+    calls = []
+
+    def unmarked(request):
+        calls.append("unmarked")
+        return HttpResponse(f"<p>{len(calls)}</p>")
+
+    @public_page
+    def marked(request):
+        calls.append("marked")
+        return HttpResponse("<p>public</p>")
+
+    for view, address in ((unmarked, "/sv/form/"), (marked, "/sv/public/")):
+        middleware = PublicPageCacheMiddleware(view)
+        middleware(rf.get(address))
+        middleware(rf.get(address))
+    assert calls.count("unmarked") == 2 and calls.count("marked") == 1
