@@ -10,7 +10,7 @@ Correct before fast:
 - The CSRF token of the language switch is not stored: the cached page holds a marker that
   each request replaces with a token of its own.
 - A view opts in with @public_page; PublicPageCacheMiddleware, early in MIDDLEWARE, stores and
-  serves the page, so a stored page costs two cache reads and no session, locale, URL
+  serves the page, so a stored page costs one cache round trip and no session, locale, URL
   resolution or template work.
 - In production the cache is Redis, shared by every web process; the version key makes all
   of them drop the old pages at once. A cache that fails is logged and the page rendered.
@@ -74,8 +74,9 @@ def register_public_content(*models):
             )
 
 
-def _lookup(key):
-    """(current version, the stored page if it is of that version) in one cache round trip."""
+def lookup(key):
+    """(current version, what is stored under `key` if it was stored with that version, less
+    the version) in one cache round trip. Store `(version, ...)` under `key` to be found."""
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
@@ -94,7 +95,7 @@ def cached_public_data(name, compute):
         return compute()
     try:
         key = f"public-data:{timezone.localdate().isoformat()}:{name}"
-        version, stored = _lookup(key)
+        version, stored = lookup(key)
     except Exception:
         logger.exception("Public data cache unavailable")
         return compute()
@@ -180,7 +181,7 @@ class PublicPageCacheMiddleware:
         try:
             # The version read before the page is rendered: an edit saved meanwhile bumps it,
             # and the page stored under the older version is never served.
-            version, stored = _lookup(key)
+            version, stored = lookup(key)
         except Exception:
             logger.exception("Public page cache unavailable")
             return self.get_response(request)

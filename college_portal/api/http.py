@@ -157,8 +157,9 @@ def _address_hash(request):
 
 
 def _stored_key(request, language):
+    # The version is stored with the answer (pagecache.lookup reads both in one round trip).
     day = timezone.localdate().isoformat()
-    return f"api:{pagecache.content_version()}:{day}:{language}:{_address_hash(request)}"
+    return f"api:{day}:{language}:{_address_hash(request)}"
 
 
 def _caching():
@@ -249,10 +250,10 @@ def _read(request, view, args, kwargs, language):
     if _caching():
         try:
             key = _stored_key(request, language)
-            stored = cache.get(key)
+            version, stored = pagecache.lookup(key)
         except Exception:
             logger.exception("API cache unavailable")
-            stored = None
+            key = stored = None
         if stored is not None:
             body, content_type, etag, last_modified = stored
             response = HttpResponse(body, content_type=content_type)
@@ -265,7 +266,7 @@ def _read(request, view, args, kwargs, language):
     last_modified = _first_served(request, language, etag)
     if key is not None:
         try:
-            stored = (response.content, response["Content-Type"], etag, last_modified)
+            stored = (version, response.content, response["Content-Type"], etag, last_modified)
             cache.set(key, stored, pagecache.TIMEOUT)
         except Exception:
             logger.exception("Could not store an API answer")
