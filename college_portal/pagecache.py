@@ -1,14 +1,14 @@
 """Whole public pages cached for visitors who are not signed in: the home page, the
-catalogue, the offer and partner lists, the programme and partner pages; per language,
-address (with the host) and day.
+catalogue, the offer and partner lists, the programme, offer and partner pages; per address
+(with the host; the language is in the path) and day.
 
 Correct before fast:
 - Only anonymous GETs with a 200 answer are cached, never a page with a message waiting.
 - Every change to what those pages show bumps one version key (after commit), so the next
   request renders anew: a model registers with `register_public_content(Model, …)` and its
   saves and deletes (admin included) bump it. The day is in the key, so deadlines roll over.
-- The CSRF token of the language switch is not stored: the cached page holds a marker that
-  each request replaces with a token of its own.
+- Visitors' pages hold no CSRF token (their language switch needs none). Should a cached page
+  hold one, it is not stored: the page holds a marker each request replaces with its own.
 - A view opts in with @public_page; PublicPageCacheMiddleware, early in MIDDLEWARE, stores and
   serves the page, so a stored page costs one cache round trip and no session, locale, URL
   resolution or template work.
