@@ -7,13 +7,12 @@ address (scheme, host, path; never the query string) is in the key, since it hol
 links to where it was served.
 """
 
-import hashlib
 
 from django.http import HttpResponse
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 
-from .pagecache import cached_public_data
+from .pagecache import address_hash, cached_public_data
 
 SCHEMA_ORG = "https://schema.org"
 
@@ -21,7 +20,8 @@ SCHEMA_ORG = "https://schema.org"
 def cached_document(request, name, content_type, render):
     """`render()`'s text, served as `content_type`; kept in the cache until what the public
     pages show changes."""
-    address = hashlib.sha256(request.build_absolute_uri(request.path).encode()).hexdigest()[:32]
+    # Without the query string: a made-up ?x= must not render (and store) the document anew.
+    address = address_hash(request, query=False)
     body = cached_public_data(f"document:{name}:{address}", render)
     return HttpResponse(body, content_type=content_type)
 

@@ -109,12 +109,20 @@ def cached_public_data(name, compute):
     return value
 
 
+def address_hash(request, *, query=True):
+    """A short, fixed-length cache key part for the address asked for: scheme, host, path and
+    (unless `query` is False) the query string. The host is in it because pages, feeds and API
+    answers hold absolute links to where they were served."""
+    address = request.build_absolute_uri() if query else request.build_absolute_uri(request.path)
+    return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
 def shared_fragment(request, name, render_fragment):
     """HTML that is the same for everyone who asks for this address in this language (a list
     with its filter form and pages, no CSRF token, no name), rendered once per version of the
     public content: signed-in people's list pages reuse it, only their header is their own."""
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return mark_safe(cached_public_data(f"{name}:{get_language()}:{address}", render_fragment))
+    key = f"{name}:{get_language()}:{address_hash(request)}"
+    return mark_safe(cached_public_data(key, render_fragment))
 
 
 def _cacheable(request):
@@ -130,12 +138,9 @@ def _cacheable(request):
 
 
 def _key(request):
-    # The whole address with the host: the path holds the language (/sv/, /en/), and a page
-    # may hold absolute links (structured data) to where it was served. The version is not in
-    # the key but stored with the page, so that one round trip (MGET) reads both.
-    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-    day = timezone.localdate().isoformat()
-    return f"public-pages:{day}:{address}"
+    # The path holds the language (/sv/, /en/). The version is not in the key but stored with
+    # the page, so that one round trip (MGET) reads both.
+    return f"public-pages:{timezone.localdate().isoformat()}:{address_hash(request)}"
 
 
 # Headers the inner middleware set that belong to the page, not to this visitor.

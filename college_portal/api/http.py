@@ -152,14 +152,10 @@ def _preflight(request):
 # --- conditional GET and the shared cache -------------------------------------------------------
 
 
-def _address_hash(request):
-    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-
-
 def _stored_key(request, language):
     # The version is stored with the answer (pagecache.lookup reads both in one round trip).
     day = timezone.localdate().isoformat()
-    return f"api:{day}:{language}:{_address_hash(request)}"
+    return f"api:{day}:{language}:{pagecache.address_hash(request)}"
 
 
 def _caching():
@@ -168,7 +164,7 @@ def _caching():
 
 def _first_served(request, language, etag):
     """When this body was first served at this address (epoch seconds)."""
-    key = f"api-seen:{language}:{_address_hash(request)}:{etag}"
+    key = f"api-seen:{language}:{pagecache.address_hash(request)}:{etag}"
     now = int(time.time())
     try:
         cache.add(key, now, SEEN_SECONDS)
